@@ -1,0 +1,1 @@
+"""Appeals and the ombudspersons' files come with the appeals issue."""

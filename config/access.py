@@ -1,0 +1,101 @@
+"""Roles and the one way every page states who may use it.
+
+A role is a Django group. Views declare their roles with :func:`role_required` (function views) or
+:class:`RoleRequiredMixin` (class views); both answer 302 to the log-in page for anonymous users and 403
+for signed-in users without the role. Superusers pass everywhere.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    STUDENT_ADMIN = "student_administration"
+    ACADEMIC_ADVISOR = "academic_advisor"
+    LECTURER = "lecturer"
+    COMMITTEE_CHAIR = "committee_chair"
+    COMMITTEE_SECRETARY = "committee_secretary"
+    COMMITTEE_MEMBER = "committee_member"
+    OMBUDSPERSON = "ombudsperson"
+    APPEALS_SECRETARY = "appeals_secretary"
+    APPEALS_CHAIR = "appeals_chair"
+    APPEALS_MEMBER = "appeals_member"
+
+
+ROLE_LABELS = {
+    Role.STUDENT_ADMIN: _("Student administration"),
+    Role.ACADEMIC_ADVISOR: _("Academic advisor"),
+    Role.LECTURER: _("Lecturer"),
+    Role.COMMITTEE_CHAIR: _("Examination committee chair"),
+    Role.COMMITTEE_SECRETARY: _("Examination committee secretary"),
+    Role.COMMITTEE_MEMBER: _("Examination committee member"),
+    Role.OMBUDSPERSON: _("Ombudsperson"),
+    Role.APPEALS_SECRETARY: _("Appeals committee secretary"),
+    Role.APPEALS_CHAIR: _("Appeals committee chair"),
+    Role.APPEALS_MEMBER: _("Appeals committee member"),
+}
+ALL_ROLES = tuple(ROLE_LABELS)
+
+# Who may read and who may change the student administration's records.
+STUDENT_RECORDS_READ = (Role.STUDENT_ADMIN, Role.ACADEMIC_ADVISOR)
+STUDENT_RECORDS_WRITE = (Role.STUDENT_ADMIN,)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_eel_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._eel_roles = cached
+    return cached
+
+
+def has_role(user, roles) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user_roles(user) & set(roles))
+
+
+def role_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed_roles = tuple(roles)
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin(AccessMixin):
+    allowed_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_role(request.user, self.allowed_roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def roles_context(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"can_read_students": False, "can_write_students": False, "my_roles": []}
+    return {
+        "can_read_students": has_role(user, STUDENT_RECORDS_READ),
+        "can_write_students": has_role(user, STUDENT_RECORDS_WRITE),
+        "my_roles": [ROLE_LABELS[r] for r in sorted(user_roles(user)) if r in ROLE_LABELS],
+    }

@@ -1,0 +1,43 @@
+"""Versioned regulations: every number or date rule that an institution or a year may change.
+
+A preset is a frozen :class:`Regulations` object, one module per institution and academic year, each number
+beside its article. Rules receive the object as an argument; nothing reads it from settings at import time.
+"""
+
+from .base import (
+    DeregistrationPolicy,
+    InsufficientBalancePolicy,
+    Regulations,
+    RefundCutoffPolicy,
+    round_half_up,
+)
+from .pxl_2018_2019 import PXL_2018_2019
+from .uhasselt_2026_2027 import UHASSELT_2026_2027
+
+PRESETS: dict[str, Regulations] = {r.code: r for r in (UHASSELT_2026_2027, PXL_2018_2019)}
+DEFAULT_CODE = UHASSELT_2026_2027.code
+
+
+class UnknownRegulations(LookupError):
+    pass
+
+
+def get_regulations(code: str) -> Regulations:
+    try:
+        return PRESETS[code]
+    except KeyError:
+        known = ", ".join(sorted(PRESETS))
+        raise UnknownRegulations(f"unknown regulations '{code}' (known: {known})") from None
+
+
+__all__ = [
+    "DEFAULT_CODE",
+    "DeregistrationPolicy",
+    "InsufficientBalancePolicy",
+    "PRESETS",
+    "RefundCutoffPolicy",
+    "Regulations",
+    "UnknownRegulations",
+    "get_regulations",
+    "round_half_up",
+]

@@ -1,0 +1,78 @@
+"""The shape of a regulations preset and the one rounding helper used everywhere."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+
+def round_half_up(value: int | float | Decimal | Fraction) -> int:
+    """UH 15.1 / EX-4: x.50 rounds up, x.49 down. Exact for Fractions and Decimals (no float drift)."""
+    if isinstance(value, Fraction):
+        return int((value * 2 + 1) // 2)
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class RefundCutoffPolicy(StrEnum):
+    """When removing a course unit still gives its credits back (LA-6)."""
+
+    #: UH / Flemish government: before 1 December (semester 1, year-long) or 15 March (semester 2).
+    FIXED_DATES = "fixed_dates"
+    #: PXL Art. 31 / Art. 23 §3: up to the unit's limit date (the period's deregistration deadline).
+    PERIOD_DEADLINE = "period_deadline"
+
+
+class DeregistrationPolicy(StrEnum):
+    """How deregistration from a whole programme moves the account (LA-7, LA-8)."""
+
+    #: UH 8.1 + government text: before 1 Dec all; 1 Dec-15 Mar semester-2 units; later nothing;
+    #: generation students changing programme until the end of S1 lessons lose half of S1 (LA-8).
+    UHASSELT = "uhasselt"
+    #: PXL Art. 23 §3: generation student who reorients: all before 1 Dec, half until 15 Mar, only units
+    #: not yet examined; everyone else: units whose limit date has not passed.
+    PXL = "pxl"
+
+
+class InsufficientBalancePolicy(StrEnum):
+    """LA-14: what an enrolment with a positive but insufficient balance may do."""
+
+    #: UH 1.3.2, PXL Art. 9 §2e: enrol for at most the balance unless an exception is decided.
+    CAP = "cap"
+    #: Odisee: enrol anyway and pay a double fee for the missing credits.
+    SURCHARGE = "surcharge"
+
+
+@dataclass(frozen=True)
+class Regulations:
+    code: str
+    institution: str
+    academic_year: str
+    source: str
+
+    # Learning account (LA-1 .. LA-15)
+    la_initial_credits: int  # LA-1
+    la_bonus_credits: int  # LA-5: first N credits acquired in bachelor diploma contracts
+    la_bonus_factor: int  # LA-5: restored this many times in total
+    la_master_degree_deduction: int  # LA-11
+    la_rebuild_per_year: int  # LA-12
+    la_rebuild_ceiling: int  # LA-12
+    refund_cutoff_policy: RefundCutoffPolicy  # LA-6
+    semester1_cutoff: tuple[int, int]  # (month, day) in the calendar year the academic year starts: LA-6
+    semester2_cutoff: tuple[int, int]  # (month, day) in the following calendar year: LA-6
+    deregistration_policy: DeregistrationPolicy  # LA-7 / LA-8
+    generation_change_refund_share: Fraction  # LA-8: share of S1 credits given back
+    insufficient_balance_policy: InsufficientBalancePolicy  # LA-14
+    master_never_refused: bool  # LA-14 / UH 1.3.3
+
+    # Enrolment (EN-1 .. EN-10)
+    min_credits_per_year: int  # EN-3 / UH 4.3.1
+    max_credits_per_year: int  # EN-3 / UH 4.3.2
+    first_bachelor_full_programme: bool  # EN-2 / UH 2.2
+    programme_request_deadline_days: int | None  # EN-5, in calendar days after enrolment
+    programme_request_deadline_months: int | None  # EN-5, in calendar months after enrolment
+    year_long_unit_deregistration: tuple[int, int] | None  # EN-6: (month, day), year-long units
+    exam_contract_closes_days_before_exams: int  # EN-4 / UH 2.1.4
+
+    @property
+    def label(self) -> str:
+        return f"{self.institution} {self.academic_year}"

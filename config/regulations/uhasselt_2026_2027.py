@@ -1,0 +1,36 @@
+"""UHasselt Education, Examination and Legal position regulations 2026-2027 (the primary preset).
+
+Learning-account numbers are the Flemish government's (learning-account-uhasselt.txt, leerkrediet-nl.txt),
+which UH 1.3, 3.3.4, 3.6 and 8.1 apply.
+"""
+
+from fractions import Fraction
+
+from .base import DeregistrationPolicy, InsufficientBalancePolicy, RefundCutoffPolicy, Regulations
+
+UHASSELT_2026_2027 = Regulations(
+    code="uhasselt-2026-2027",
+    institution="UHasselt",
+    academic_year="2026-2027",
+    source="uhasselt-eel-2026-2027.txt",
+    la_initial_credits=140,  # LA-1
+    la_bonus_credits=60,  # LA-5
+    la_bonus_factor=2,  # LA-5: "restored twice"
+    la_master_degree_deduction=140,  # LA-11
+    la_rebuild_per_year=10,  # LA-12
+    la_rebuild_ceiling=60,  # LA-12
+    refund_cutoff_policy=RefundCutoffPolicy.FIXED_DATES,  # LA-6
+    semester1_cutoff=(12, 1),  # LA-6: before 1 December
+    semester2_cutoff=(3, 15),  # LA-6: before 15 March
+    deregistration_policy=DeregistrationPolicy.UHASSELT,  # LA-7, LA-8, UH 8.1, UH 3.6
+    generation_change_refund_share=Fraction(1, 2),  # LA-8: loses only half
+    insufficient_balance_policy=InsufficientBalancePolicy.CAP,  # UH 1.3.2
+    master_never_refused=True,  # UH 1.3.3
+    min_credits_per_year=45,  # UH 4.3.1
+    max_credits_per_year=72,  # UH 4.3.2
+    first_bachelor_full_programme=True,  # UH 2.2
+    programme_request_deadline_days=None,
+    programme_request_deadline_months=2,  # UH 4.1.1
+    year_long_unit_deregistration=(12, 15),  # UH 3.4.2
+    exam_contract_closes_days_before_exams=14,  # UH 2.1.4
+)
