@@ -46,7 +46,8 @@ redis_ready() {
 }
 
 # ensure_service NAME CHECK START-COMMAND...: the machine starts both services with the session, but one may
-# have stopped since; start it with the commands from shared/spec/stack.md and wait for it.
+# have stopped since; start it with the commands from shared/spec/stack.md (Redis keeps nothing on disk, --dir
+# only keeps a stray dump out of the work tree) and wait for it.
 ensure_service() {
     local name=$1 check=$2 _
     shift 2
@@ -64,5 +65,5 @@ ensure_postgres() {
 
 ensure_redis() {
     ensure_service Redis redis_ready \
-        redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+        redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp
 }
