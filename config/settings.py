@@ -5,8 +5,10 @@ One module that reads the environment:
 - ``DATABASE_URL``: any URL dj-database-url understands; absent: an SQLite file in the project.
 - ``REDIS_URL``: Celery's broker; absent: Celery runs tasks eagerly in-process (the embedded default).
 - ``DJANGO_DEBUG``: "1" for development pages with tracebacks.
-- ``DJANGO_SECRET_KEY``: required when DEBUG is off.
+- ``DJANGO_SECRET_KEY``: a development key is used when absent; ``config.production`` requires it.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names.
+
+Production runs with ``DJANGO_SETTINGS_MODULE=config.production``, which adds the hardening on top.
 """
 
 import os
@@ -18,11 +20,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-do-not-use-in-production" if DEBUG or os.environ.get("EEL_DEV") == "1" else None
-)
-if not SECRET_KEY:
-    raise RuntimeError("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 / EEL_DEV=1 for a development machine).")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "django-insecure-development-key-for-the-embedded-default"
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -115,11 +113,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -137,14 +131,6 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and os.environ.get("EEL_DEV") != "1":
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in the calling process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -1,0 +1,226 @@
+"""Enrolment checks (rules.md section 2 and LA-14) as pure functions.
+
+Each check returns a :class:`Finding` in words a staff member understands. A blocking finding stops the
+enrolment unless a recorded exception decision covers it (``exception_allowed``); EN-1 can never be waived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from config.regulations import InsufficientBalancePolicy, Regulations
+from students.rules import uses_account
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    code: str
+    credits: int
+    stage: int = 1
+    package: int | None = None
+    exempted: bool = False
+
+
+@dataclass(frozen=True)
+class EnrolmentRequest:
+    contract_kind: str
+    programme_code: str
+    programme_kind: str
+    units: tuple[UnitChoice, ...]
+    enrolled_on: date
+    educational: bool = False
+
+
+@dataclass(frozen=True)
+class StudentSituation:
+    balance: int  # learning account at the enrolment date (LA-15)
+    holds_bachelor: bool = False
+    holds_master: bool = False
+    earlier_bachelor_enrolment: bool = False  # any earlier contract in a bachelor's programme here (EN-2)
+    credits_this_year: int = 0  # credits already taken up this academic year, all contracts (EN-3)
+    units_this_year: frozenset[str] = frozenset()  # units already in a contract this year (EN-1)
+    contract_kinds_in_programme: frozenset[str] = frozenset()  # this programme, this year (EN-1, UH 3.7)
+    first_year_units: frozenset[str] = frozenset()  # the standard first-year programme (EN-2)
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    """Exception decisions on record for this student and year, by rule."""
+
+    la14_max_credits: int | None = None  # None: no LA-14 decision
+    en2: bool = False
+    en3_max_credits: int | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    article: str
+    ok: bool
+    message: str
+    blocking: bool = False
+    exception_allowed: bool = False
+    waived_by_exception: bool = False
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def allowed(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.blocking)
+
+
+def account_credits(request: EnrolmentRequest) -> int:
+    return sum(u.credits for u in request.units if not u.exempted)
+
+
+def check_learning_account(
+    request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions
+) -> Finding:
+    """LA-14 (UH 1.3): balance <= 0 refuses, a positive but insufficient balance caps at the balance.
+
+    UH 1.3.3: an initial master's may not be refused to a student with no master's degree (admission is
+    checked elsewhere). An exception is a decision of the vice rector (1.3.1) or director (1.3.2) on record.
+    """
+    holds = situation.holds_master if request.programme_kind == "master" else (
+        situation.holds_bachelor or situation.holds_master
+    )
+    if not uses_account(request.contract_kind, request.programme_kind, request.educational, holds):
+        return Finding("LA-14", "UH 1.3", True, "This enrolment does not use the learning account (LA-2).")
+    needed = account_credits(request)
+    balance = situation.balance
+    if needed <= balance:
+        return Finding("LA-14", "UH 1.3", True,
+                       f"The learning account has {balance} credits; this enrolment uses {needed}.")
+    if (
+        balance <= 0
+        and regs.master_never_refused
+        and request.programme_kind == "master"
+        and request.contract_kind == "diploma"
+        and not situation.holds_master
+    ):
+        return Finding("LA-14", "UH 1.3.3", True,
+                       f"The learning account has {balance} credits, but an initial master's programme may not be "
+                       "refused to a student without a master's degree (UH 1.3.3).")
+    if exc.la14_max_credits is not None and needed <= exc.la14_max_credits:
+        return Finding("LA-14", "UH 1.3", True,
+                       f"The learning account has {balance} credits; an exception decision allows "
+                       f"{exc.la14_max_credits} credits.", waived_by_exception=True)
+    if balance <= 0:
+        return Finding("LA-14", "UH 1.3.1", False,
+                       f"The learning account has {balance} credits: enrolment is refused unless the vice rector "
+                       "decides an exception (UH 1.3.1).", blocking=True, exception_allowed=True)
+    if regs.insufficient_balance_policy == InsufficientBalancePolicy.SURCHARGE:
+        return Finding("LA-14", "LA-14", True,
+                       f"The learning account has {balance} credits; this enrolment uses {needed}. The student "
+                       f"pays a double fee for the {needed - balance} missing credits.")
+    return Finding("LA-14", "UH 1.3.2", False,
+                   f"The learning account has {balance} credits left; this enrolment needs {needed}. Enrolment is "
+                   f"possible for at most {balance} credits, unless the director decides an exception (UH 1.3.2).",
+                   blocking=True, exception_allowed=True)
+
+
+def check_one_contract_per_unit(request: EnrolmentRequest, situation: StudentSituation) -> Finding:
+    """EN-1 (UH 3.1, 3.7): one contract per course unit per year; no diploma and exam contract in one programme."""
+    twice = sorted(u.code for u in request.units if u.code in situation.units_this_year)
+    if twice:
+        return Finding("EN-1", "UH 3.7.1", False,
+                       "Already in another contract this academic year: " + ", ".join(twice) + ".", blocking=True)
+    kinds = situation.contract_kinds_in_programme
+    if request.contract_kind in kinds:
+        return Finding("EN-1", "UH 3.7", False,
+                       f"The student already has a {request.contract_kind} contract for {request.programme_code} "
+                       "this academic year: add units to it instead.", blocking=True)
+    if {request.contract_kind} | kinds >= {"diploma", "exam"}:
+        return Finding("EN-1", "UH 3.7.2", False,
+                       f"A diploma contract and an exam contract cannot be combined in {request.programme_code} "
+                       "in one academic year.", blocking=True)
+    return Finding("EN-1", "UH 3.7", True, "No course unit is taken twice this academic year.")
+
+
+def check_first_bachelor_programme(
+    request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions
+) -> Finding:
+    """EN-2 (UH 2.2): a first enrolment in a bachelor's programme takes the whole standard first-year programme,
+    unless individualised, in special circumstances (a recorded decision) or already holding a degree."""
+    applies = (
+        regs.first_bachelor_full_programme
+        and request.contract_kind == "diploma"
+        and request.programme_kind == "bachelor"
+        and not situation.earlier_bachelor_enrolment
+        and not (situation.holds_bachelor or situation.holds_master)
+    )
+    if not applies:
+        return Finding("EN-2", "UH 2.2", True, "The first-year programme rule does not apply.")
+    missing = sorted(situation.first_year_units - {u.code for u in request.units})
+    if not missing:
+        return Finding("EN-2", "UH 2.2", True, "The full first-year standard programme is taken.")
+    if exc.en2:
+        return Finding("EN-2", "UH 2.2", True, "An individualised programme was decided (exception on record).",
+                       waived_by_exception=True)
+    return Finding("EN-2", "UH 2.2", False,
+                   "A first enrolment in a bachelor's programme takes the full first-year programme; missing: "
+                   + ", ".join(missing) + ".", blocking=True, exception_allowed=True)
+
+
+def check_max_credits(
+    request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions
+) -> Finding:
+    """EN-3 (UH 4.3.2): at most 72 credits per academic year over all contracts; more by a bureau decision."""
+    total = situation.credits_this_year + sum(u.credits for u in request.units)
+    limit = regs.max_credits_per_year
+    if total <= limit:
+        return Finding("EN-3", "UH 4.3", True, f"{total} credits this academic year (at most {limit}).")
+    if exc.en3_max_credits is not None and total <= exc.en3_max_credits:
+        return Finding("EN-3", "UH 4.3", True,
+                       f"{total} credits this academic year; a bureau decision allows {exc.en3_max_credits}.",
+                       waived_by_exception=True)
+    return Finding("EN-3", "UH 4.3.2", False,
+                   f"{total} credits this academic year is more than the {limit} allowed over all contracts "
+                   "(UH 4.3.2); more needs a decision of the examination committee's bureau.",
+                   blocking=True, exception_allowed=True)
+
+
+def enrolment_checks(
+    request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions = Exceptions()
+) -> CheckOutcome:
+    """All enrolment checks, in the order staff read them."""
+    return CheckOutcome((
+        check_one_contract_per_unit(request, situation),
+        check_learning_account(request, situation, regs, exc),
+        check_first_bachelor_programme(request, situation, regs, exc),
+        check_max_credits(request, situation, regs, exc),
+    ))
+
+
+def addition_checks(
+    request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions = Exceptions()
+) -> CheckOutcome:
+    """Adding units to an existing contract (LA-3): EN-1 for the units, LA-14 for their credits, EN-3."""
+    en1 = check_one_contract_per_unit(request, situation.__class__(
+        **{**situation.__dict__, "contract_kinds_in_programme": frozenset()}))
+    return CheckOutcome((en1, check_learning_account(request, situation, regs, exc),
+                         check_max_credits(request, situation, regs, exc)))
+
+
+def programme_request_deadline(enrolled_on: date, regs: Regulations) -> date:
+    """EN-5 (UH 4.1.1): the day from which a contract without study programme is deregistered
+    (two months after enrolment; PXL Art. 23 §2: 30 calendar days)."""
+    if regs.programme_request_deadline_months:
+        month = enrolled_on.month - 1 + regs.programme_request_deadline_months
+        year = enrolled_on.year + month // 12
+        month = month % 12 + 1
+        # Clamp to the month's last day (31 October + 2 months = 31 December; 31 December + 2 = 28/29 February).
+        for day in (enrolled_on.day, 30, 29, 28):
+            try:
+                return date(year, month, day)
+            except ValueError:
+                continue
+    return enrolled_on + timedelta(days=regs.programme_request_deadline_days or 0)

@@ -1,0 +1,212 @@
+"""Learning-account use cases: keep each ledger equal to what the recorded facts call for (LA-15).
+
+Every service that records an enrolment, a unit added or removed, a deregistration, a result or a degree
+calls :func:`sync_ledgers` in the same transaction. Loading the facts costs a fixed number of queries for any
+number of students; the rows to append come from the pure :func:`students.rules.reconcile`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.db import transaction
+
+from config.regulations import get_regulations
+from enrolment.models import AcademicYear, CourseUnit, Degree, EducationPeriod, ProgrammeLine, StudyContract
+from examinations.models import Outcome, Result
+
+from . import rules
+from .models import LedgerMovement, MovementKind, Student
+
+CHUNK = 2000
+
+
+def year_facts() -> dict[int, rules.YearFacts]:
+    """Every academic year as plain values, keyed by id (2 queries)."""
+    s1_end: dict[int, date] = {}
+    for p in EducationPeriod.objects.filter(semester=1).only("academic_year_id", "lessons_end_on", "starts_on"):
+        # LA-8 bounds on the lessons of the semester-1 period that starts first (S1, not a year-long period).
+        if p.academic_year_id not in s1_end or p.lessons_end_on < s1_end[p.academic_year_id]:
+            s1_end[p.academic_year_id] = p.lessons_end_on
+    return {
+        y.id: rules.YearFacts(y.code, y.starts_on, y.ends_on, get_regulations(y.regulations), s1_end.get(y.id))
+        for y in AcademicYear.objects.all()
+    }
+
+
+def _periods() -> dict[tuple[int, str], EducationPeriod]:
+    return {(p.academic_year_id, p.code): p for p in EducationPeriod.objects.all()}
+
+
+def load_account_facts(student_ids: Iterable[int], years: dict[int, rules.YearFacts] | None = None
+                       ) -> dict[int, rules.AccountFacts]:
+    """The facts of the learning accounts of these students, in 7 queries whatever their number."""
+    ids = list(student_ids)
+    years = years if years is not None else year_facts()
+    periods = _periods()
+    students = {s.id: s for s in Student.objects.filter(id__in=ids)}
+
+    certificate: dict[int, date] = {}
+    failed: dict[int, date] = {}
+    examined: dict[int, date] = {}
+    for r in Result.objects.filter(student_id__in=ids).select_related("exam_period").only(
+        "line_id", "outcome", "grade", "exam_period__results_published_on", "exam_period__starts_on"
+    ):
+        published = r.exam_period.results_published_on
+        if r.credit_certificate:
+            certificate[r.line_id] = min(published, certificate.get(r.line_id, published))
+        elif r.outcome in (Outcome.NUMERIC, Outcome.FAIL):
+            failed[r.line_id] = min(published, failed.get(r.line_id, published))
+        if r.outcome not in (Outcome.ABSENT, Outcome.ABSENT_JUSTIFIED):
+            start = r.exam_period.starts_on
+            examined[r.line_id] = min(start, examined.get(r.line_id, start))
+
+    lines_by_contract: dict[int, list[rules.LineFacts]] = defaultdict(list)
+    for ln in ProgrammeLine.objects.filter(student_id__in=ids).select_related("course_unit").only(
+        "id", "contract_id", "academic_year_id", "added_on", "removed_on", "exempted",
+        "course_unit__code", "course_unit__credits", "course_unit__period_code",
+    ):
+        period = periods.get((ln.academic_year_id, ln.course_unit.period_code))
+        lines_by_contract[ln.contract_id].append(rules.LineFacts(
+            key=str(ln.id), unit_code=ln.course_unit.code, credits=ln.course_unit.credits,
+            semester=period.semester if period else 1, added_on=ln.added_on, removed_on=ln.removed_on,
+            exempted=ln.exempted, limit_date=period.deregistration_deadline if period else None,
+            certificate_on=certificate.get(ln.id), failed_exam_on=failed.get(ln.id), examined_on=examined.get(ln.id),
+        ))
+
+    contracts: dict[int, list[StudyContract]] = defaultdict(list)
+    for c in StudyContract.objects.filter(student_id__in=ids).select_related("programme"):
+        contracts[c.student_id].append(c)
+    degrees: dict[int, list[rules.DegreeFacts]] = defaultdict(list)
+    for d in Degree.objects.filter(student_id__in=ids).select_related("programme"):
+        degrees[d.student_id].append(rules.DegreeFacts(str(d.id), d.programme.kind, d.awarded_on))
+
+    out: dict[int, rules.AccountFacts] = {}
+    for sid, student in students.items():
+        own = sorted(contracts.get(sid, []), key=lambda c: (years[c.academic_year_id].starts_on, c.enrolled_on))
+        first_year = student.first_enrolled_year or (years[own[0].academic_year_id].code if own else "")
+        contract_facts = tuple(
+            rules.ContractFacts(
+                key=str(c.id), year=years[c.academic_year_id].code, programme_code=c.programme.code,
+                programme_kind=c.programme.kind, kind=c.kind, enrolled_on=c.enrolled_on,
+                lines=tuple(lines_by_contract.get(c.id, ())), deregistered_on=c.deregistered_on,
+                deregistration_reason=c.deregistration_reason, educational=c.programme.educational,
+                generation_student=is_generation_student(c.kind, c.programme.kind,
+                                                         years[c.academic_year_id].code, first_year),
+            )
+            for c in own
+        )
+        register = None
+        if student.register_balance is not None:
+            register = rules.RegisterOpening(student.register_balance, student.register_as_of,
+                                             student.register_bonus_used, student.register_master_obtained)
+        out[sid] = rules.AccountFacts(tuple(years.values()), contract_facts, tuple(degrees.get(sid, ())), register)
+    return out
+
+
+def is_generation_student(contract_kind: str, programme_kind: str, year_code: str, first_year: str) -> bool:
+    """LA-8: first enrolment with a diploma contract in a Flemish bachelor's programme, for that whole year."""
+    return contract_kind == "diploma" and programme_kind == "bachelor" and year_code == first_year
+
+
+def _stored(student_ids: list[int]) -> dict[int, list[rules.StoredMovement]]:
+    stored: dict[int, list[rules.StoredMovement]] = defaultdict(list)
+    for sid, cause, revision, on, kind, credits in LedgerMovement.objects.filter(student_id__in=student_ids).values_list(
+        "student_id", "cause", "revision", "on", "kind", "credits"
+    ):
+        stored[sid].append(rules.StoredMovement(cause, revision, on, kind, credits))
+    return stored
+
+
+@transaction.atomic
+def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
+    """Append what each ledger misses (LA-15). Locks the students' rows so two writers cannot interleave.
+
+    Returns the number of movements written; 0 when every ledger already agrees with its facts.
+    """
+    ids = sorted(set(student_ids))
+    written = 0
+    years = year_facts()
+    year_ids = {y.code: yid for yid, y in years.items()}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        list(Student.objects.select_for_update().filter(id__in=chunk).values_list("id", flat=True))
+        facts = load_account_facts(chunk, years)
+        stored = _stored(chunk)
+        new_rows = []
+        unit_codes = set()
+        for sid in chunk:
+            if sid not in facts:
+                continue
+            rows = rules.reconcile(rules.expected_movements(facts[sid]), stored.get(sid, []))
+            for row in sorted(rows, key=rules.movement_order):
+                new_rows.append((sid, row))
+                if row.unit:
+                    unit_codes.add(row.unit)
+        if not new_rows:
+            continue
+        unit_ids = dict(CourseUnit.objects.filter(code__in=unit_codes).values_list("code", "id"))
+        LedgerMovement.objects.bulk_create(
+            [
+                LedgerMovement(
+                    student_id=sid, on=row.on, kind=row.kind, credits=row.credits,
+                    academic_year_id=year_ids.get(row.year) if row.year else None,
+                    course_unit_id=unit_ids.get(row.unit) if row.unit else None,
+                    cause=row.cause, revision=row.revision, article=row.article,
+                    note=(reason or row.note)[:300], recorded_by=by,
+                )
+                for sid, row in new_rows
+            ],
+            batch_size=1000,
+        )
+        written += len(new_rows)
+    return written
+
+
+def preview_ledger(student_id: int, change: Callable[[rules.AccountFacts], rules.AccountFacts]) -> list[rules.NewMovement]:
+    """The movements a change of facts would append, without writing anything (for confirmation pages)."""
+    facts = load_account_facts([student_id])[student_id]
+    stored = _stored([student_id]).get(student_id, [])
+    current = rules.reconcile(rules.expected_movements(facts), stored)
+    # Rows already owed (none, normally) are written first; the preview shows only what the change adds.
+    after = rules.reconcile(rules.expected_movements(change(facts)), stored)
+    return [r for r in after if r not in current]
+
+
+def balance_at(student_id: int, as_of: date) -> int:
+    from django.db.models import Sum
+
+    total = LedgerMovement.objects.filter(student_id=student_id, on__lte=as_of).aggregate(t=Sum("credits"))["t"]
+    return total or 0
+
+
+@transaction.atomic
+def record_register_opening(student: Student, balance: int, as_of: date, bonus_used: int, master_obtained: bool,
+                            by=None) -> int:
+    """LA-1: the opening position from the government's register; the ledger is corrected to follow it."""
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    student.register_balance = balance
+    student.register_as_of = as_of
+    student.register_bonus_used = bonus_used
+    student.register_master_obtained = master_obtained
+    student.full_clean()
+    student.save()
+    return sync_ledgers([student.pk], by=by, reason="opening balance from the register")
+
+
+@transaction.atomic
+def record_correction(student: Student, credits: int, on: date, reference: str, reason: str, by) -> LedgerMovement:
+    """LA-13: a correction decided elsewhere (e.g. the Council for Disputes restoring credits for force majeure)."""
+    if credits == 0:
+        raise ValueError("A correction of 0 credits changes nothing.")
+    if not reference.strip() or not reason.strip():
+        raise ValueError("A correction needs the decision's reference and a reason.")
+    Student.objects.select_for_update().get(pk=student.pk)
+    n = LedgerMovement.objects.filter(student=student, cause__startswith=rules.MANUAL_CAUSE_PREFIX).count()
+    return LedgerMovement.objects.create(
+        student=student, on=on, kind=MovementKind.CORRECTION, credits=credits,
+        cause=f"{rules.MANUAL_CAUSE_PREFIX}{n + 1}", article="LA-13", note=reason[:300], reference=reference[:100],
+        recorded_by=by,
+    )
