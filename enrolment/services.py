@@ -1,0 +1,303 @@
+"""Student administration use cases: enrol, add or remove a course unit, withdraw, change programme, record an
+exception decision. Each runs in one transaction, locks the student's row, applies the pure rules, writes the
+facts and brings the learning account up to date (students.services.sync_ledgers)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from students import rules as la_rules
+from students.models import Student
+from students.services import balance_at, preview_ledger, sync_ledgers
+
+from . import rules
+from .models import (
+    AcademicYear,
+    ContractKind,
+    CourseUnit,
+    Degree,
+    DeregistrationReason,
+    EnrolmentException,
+    ExceptionRule,
+    Programme,
+    ProgrammeKind,
+    ProgrammeLine,
+    StudyContract,
+)
+
+
+class EnrolmentRefused(Exception):
+    def __init__(self, message: str, findings: Iterable[rules.Finding] = ()):
+        super().__init__(message)
+        self.findings = tuple(findings)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an action will do, shown before staff confirm it."""
+
+    outcome: rules.CheckOutcome
+    movements: tuple[la_rules.NewMovement, ...]
+    balance_before: int
+    credits: int
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome.allowed
+
+    @property
+    def balance_after(self) -> int:
+        return self.balance_before + sum(m.credits for m in self.movements)
+
+
+def _exceptions(student: Student, year: AcademicYear) -> rules.Exceptions:
+    la14 = en3 = None
+    en2 = False
+    for e in EnrolmentException.objects.filter(student=student, academic_year=year):
+        if e.rule == ExceptionRule.LA14:
+            la14 = max(la14 or 0, e.max_credits or 0)
+        elif e.rule == ExceptionRule.EN3:
+            en3 = max(en3 or 0, e.max_credits or 0)
+        elif e.rule == ExceptionRule.EN2:
+            en2 = True
+    return rules.Exceptions(la14_max_credits=la14, en2=en2, en3_max_credits=en3)
+
+
+def _situation(student: Student, year: AcademicYear, programme: Programme, on: date,
+               exclude_contract: StudyContract | None = None) -> rules.StudentSituation:
+    degrees = list(Degree.objects.filter(student=student, awarded_on__lte=on).values_list("programme__kind", flat=True))
+    active_lines = ProgrammeLine.objects.filter(student=student, academic_year=year, removed_on__isnull=True).filter(
+        contract__deregistered_on__isnull=True)
+    if exclude_contract is not None:
+        active_lines = active_lines.exclude(contract=exclude_contract)
+    taken = list(active_lines.values_list("course_unit__code", "course_unit__credits"))
+    kinds = set(StudyContract.objects.filter(student=student, academic_year=year, programme=programme,
+                                             deregistered_on__isnull=True).values_list("kind", flat=True))
+    earlier_bachelor = StudyContract.objects.filter(student=student, programme__kind=ProgrammeKind.BACHELOR).exclude(
+        pk=getattr(exclude_contract, "pk", None)).exists()
+    first_year = frozenset(CourseUnit.objects.filter(programme=programme, stage=1).values_list("code", flat=True))
+    return rules.StudentSituation(
+        balance=balance_at(student.pk, on),
+        holds_bachelor=ProgrammeKind.BACHELOR in degrees,
+        holds_master=ProgrammeKind.MASTER in degrees or student.register_master_obtained,
+        earlier_bachelor_enrolment=earlier_bachelor,
+        credits_this_year=sum(c for _, c in taken),
+        units_this_year=frozenset(code for code, _ in taken),
+        contract_kinds_in_programme=frozenset(kinds),
+        first_year_units=first_year,
+    )
+
+
+def _request(programme: Programme, kind: str, units: list[CourseUnit], exempted: set[int], on: date):
+    return rules.EnrolmentRequest(
+        contract_kind=kind, programme_code=programme.code, programme_kind=programme.kind,
+        units=tuple(rules.UnitChoice(u.code, u.credits, u.stage, u.package, u.pk in exempted) for u in units),
+        enrolled_on=on, educational=programme.educational,
+    )
+
+
+def _units(programme: Programme, unit_ids: Iterable[int], kind: str) -> list[CourseUnit]:
+    units = list(CourseUnit.objects.filter(pk__in=list(unit_ids)))
+    if kind != ContractKind.CREDIT and kind != ContractKind.EXAM:
+        foreign = [u.code for u in units if u.programme_id != programme.pk]
+        if foreign:
+            raise EnrolmentRefused(f"Not part of {programme.code}: {', '.join(foreign)}.")
+    return units
+
+
+def _fake_line(unit: CourseUnit, year: AcademicYear, on: date, exempted: bool, key: str) -> la_rules.LineFacts:
+    period = year.periods.filter(code=unit.period_code).first()
+    return la_rules.LineFacts(key=key, unit_code=unit.code, credits=unit.credits,
+                              semester=period.semester if period else 1, added_on=on, exempted=exempted,
+                              limit_date=period.deregistration_deadline if period else None)
+
+
+def preview_enrolment(student: Student, programme: Programme, year: AcademicYear, kind: str, enrolled_on: date,
+                      unit_ids: Iterable[int], exempted_ids: Iterable[int] = ()) -> Preview:
+    """EN-1, LA-14, EN-2, EN-3 and the deduction (LA-3), before anything is saved."""
+    exempted = set(exempted_ids)
+    units = _units(programme, unit_ids, kind)
+    request = _request(programme, kind, units, exempted, enrolled_on)
+    outcome = rules.enrolment_checks(request, _situation(student, year, programme, enrolled_on), year.rules,
+                                     _exceptions(student, year))
+    first_year = student.first_enrolled_year or year.code
+
+    def change(facts: la_rules.AccountFacts) -> la_rules.AccountFacts:
+        contract = la_rules.ContractFacts(
+            key="new", year=year.code, programme_code=programme.code, programme_kind=programme.kind, kind=kind,
+            enrolled_on=enrolled_on, educational=programme.educational,
+            lines=tuple(_fake_line(u, year, enrolled_on, u.pk in exempted, f"new-{u.pk}") for u in units),
+            generation_student=kind == "diploma" and programme.kind == "bachelor" and year.code == first_year,
+        )
+        return dataclasses.replace(facts, contracts=facts.contracts + (contract,))
+
+    movements = tuple(preview_ledger(student.pk, change))
+    return Preview(outcome, movements, balance_at(student.pk, enrolled_on), rules.account_credits(request))
+
+
+@transaction.atomic
+def enrol(student: Student, programme: Programme, year: AcademicYear, kind: str, enrolled_on: date,
+          unit_ids: Iterable[int], exempted_ids: Iterable[int] = (), by=None) -> StudyContract:
+    """A new study contract with its study programme (UH 3.1, 4.1); refused with the reasons when a check fails."""
+    Student.objects.select_for_update().get(pk=student.pk)
+    unit_ids, exempted = list(unit_ids), set(exempted_ids)
+    if not unit_ids:
+        raise EnrolmentRefused("Choose at least one course unit.")
+    if not year.starts_on.replace(year=year.starts_on.year - 1) <= enrolled_on <= year.ends_on:
+        raise EnrolmentRefused(f"The enrolment date must fall in (or in the summer before) {year.code}.")
+    preview = preview_enrolment(student, programme, year, kind, enrolled_on, unit_ids, exempted)
+    if not preview.allowed:
+        raise EnrolmentRefused("The enrolment cannot be saved: "
+                               + " ".join(f.message for f in preview.outcome.blocking), preview.outcome.blocking)
+    contract = StudyContract.objects.create(student=student, programme=programme, academic_year=year, kind=kind,
+                                            enrolled_on=enrolled_on, recorded_by=by)
+    ProgrammeLine.objects.bulk_create([
+        ProgrammeLine(contract=contract, course_unit_id=uid, student=student, academic_year=year, added_on=enrolled_on,
+                      exempted=uid in exempted, recorded_by=by)
+        for uid in unit_ids
+    ])
+    if not student.first_enrolled_year:
+        Student.objects.filter(pk=student.pk).update(first_enrolled_year=year.code)
+    sync_ledgers([student.pk], by=by)
+    return contract
+
+
+def preview_addition(contract: StudyContract, unit: CourseUnit, added_on: date, exempted: bool = False) -> Preview:
+    year = contract.academic_year
+    request = _request(contract.programme, contract.kind, [unit], {unit.pk} if exempted else set(), added_on)
+    outcome = rules.addition_checks(request, _situation(contract.student, year, contract.programme, added_on),
+                                    year.rules, _exceptions(contract.student, year))
+
+    def change(facts):
+        contracts = tuple(
+            dataclasses.replace(c, lines=c.lines + (_fake_line(unit, year, added_on, exempted, f"new-{unit.pk}"),))
+            if c.key == str(contract.pk) else c for c in facts.contracts)
+        return dataclasses.replace(facts, contracts=contracts)
+
+    return Preview(outcome, tuple(preview_ledger(contract.student_id, change)),
+                   balance_at(contract.student_id, added_on), 0 if exempted else unit.credits)
+
+
+@transaction.atomic
+def add_unit(contract: StudyContract, unit: CourseUnit, added_on: date, exempted: bool = False, by=None) -> ProgrammeLine:
+    """LA-3: a unit added during the year deducts its credits on the day it is added."""
+    Student.objects.select_for_update().get(pk=contract.student_id)
+    contract = StudyContract.objects.select_related("academic_year", "programme", "student").get(pk=contract.pk)
+    if contract.deregistered_on is not None:
+        raise EnrolmentRefused("This contract has been deregistered; no units can be added.")
+    if added_on < contract.enrolled_on or added_on > contract.academic_year.ends_on:
+        raise EnrolmentRefused("The date must fall between the enrolment and the end of the academic year.")
+    if contract.kind == ContractKind.DIPLOMA and unit.programme_id != contract.programme_id:
+        raise EnrolmentRefused(f"{unit.code} is not part of {contract.programme.code}.")
+    if ProgrammeLine.objects.filter(contract=contract, course_unit=unit).exists():
+        raise EnrolmentRefused(f"{unit.code} was already in this study programme; re-enrolling after a removal "
+                               "needs the examination committee's approval (UH 2.1.5).")
+    preview = preview_addition(contract, unit, added_on, exempted)
+    if not preview.allowed:
+        raise EnrolmentRefused(" ".join(f.message for f in preview.outcome.blocking), preview.outcome.blocking)
+    line = ProgrammeLine.objects.create(contract=contract, course_unit=unit, student_id=contract.student_id,
+                                        academic_year=contract.academic_year, added_on=added_on, exempted=exempted,
+                                        recorded_by=by)
+    sync_ledgers([contract.student_id], by=by)
+    return line
+
+
+def preview_removal(line: ProgrammeLine, requested_on: date) -> Preview:
+    """LA-6: whether removing the unit on the request date gives its credits back, before it is confirmed."""
+    key = str(line.pk)
+
+    def change(facts):
+        contracts = tuple(
+            dataclasses.replace(c, lines=tuple(dataclasses.replace(ln, removed_on=requested_on) if ln.key == key else ln
+                                               for ln in c.lines))
+            for c in facts.contracts)
+        return dataclasses.replace(facts, contracts=contracts)
+
+    return Preview(rules.CheckOutcome(), tuple(preview_ledger(line.student_id, change)),
+                   balance_at(line.student_id, requested_on), line.course_unit.credits)
+
+
+@transaction.atomic
+def remove_unit(line: ProgrammeLine, requested_on: date, by=None) -> ProgrammeLine:
+    """Deregistration from a course unit (UH 3.4); the refund follows LA-6 on the date of the student's request."""
+    Student.objects.select_for_update().get(pk=line.student_id)
+    line = ProgrammeLine.objects.select_related("contract", "academic_year").get(pk=line.pk)
+    if line.removed_on is not None:
+        raise EnrolmentRefused(f"This unit was already removed on {line.removed_on}.")
+    if line.contract.deregistered_on is not None:
+        raise EnrolmentRefused("The whole contract has been deregistered.")
+    if requested_on < line.added_on or requested_on > line.academic_year.ends_on:
+        raise EnrolmentRefused("The request date must fall between the day the unit was added and the end of the year.")
+    if line.results.exists():
+        raise EnrolmentRefused("This unit already has a result; it cannot be removed.")
+    line.removed_on = requested_on
+    line.removal_recorded_at = timezone.now()
+    line.removal_recorded_by = by
+    line.save(update_fields=["removed_on", "removal_recorded_at", "removal_recorded_by"])
+    sync_ledgers([line.student_id], by=by)
+    return line
+
+
+def preview_deregistration(contract: StudyContract, on: date, reason: str) -> Preview:
+    """LA-7 / LA-8 / LA-9 / LA-10: the refunds of a withdrawal or change of programme on that date."""
+    key = str(contract.pk)
+
+    def change(facts):
+        return dataclasses.replace(facts, contracts=tuple(
+            dataclasses.replace(c, deregistered_on=on, deregistration_reason=reason) if c.key == key else c
+            for c in facts.contracts))
+
+    return Preview(rules.CheckOutcome(), tuple(preview_ledger(contract.student_id, change)),
+                   balance_at(contract.student_id, on), 0)
+
+
+def _deregister(contract: StudyContract, on: date, reason: str, by) -> StudyContract:
+    contract = StudyContract.objects.select_related("academic_year").get(pk=contract.pk)
+    if contract.deregistered_on is not None:
+        raise EnrolmentRefused(f"This contract was already deregistered on {contract.deregistered_on}.")
+    if on < contract.enrolled_on or on > contract.academic_year.ends_on:
+        raise EnrolmentRefused("The date must fall between the enrolment and the end of the academic year.")
+    contract.deregistered_on, contract.deregistration_reason = on, reason
+    contract.deregistration_recorded_by = by
+    contract.save(update_fields=["deregistered_on", "deregistration_reason", "deregistration_recorded_by"])
+    return contract
+
+
+@transaction.atomic
+def withdraw(contract: StudyContract, on: date, by=None) -> StudyContract:
+    """Deregistration from a programme (UH 8.1), effective on the date of the student's request."""
+    Student.objects.select_for_update().get(pk=contract.student_id)
+    contract = _deregister(contract, on, DeregistrationReason.WITHDRAWAL, by)
+    sync_ledgers([contract.student_id], by=by)
+    return contract
+
+
+@transaction.atomic
+def change_programme(contract: StudyContract, programme: Programme, on: date, unit_ids: Iterable[int],
+                     exempted_ids: Iterable[int] = (), by=None) -> StudyContract:
+    """UH 3.6: a change of programme ends this contract and starts a new diploma contract on the same day."""
+    Student.objects.select_for_update().get(pk=contract.student_id)
+    if programme.pk == contract.programme_id:
+        raise EnrolmentRefused("Choose another programme.")
+    old = _deregister(contract, on, DeregistrationReason.PROGRAMME_CHANGE, by)
+    new = enrol(old.student, programme, old.academic_year, ContractKind.DIPLOMA, on, unit_ids, exempted_ids, by=by)
+    return new
+
+
+@transaction.atomic
+def record_exception(student: Student, year: AcademicYear, rule: str, decided_by: str, decided_on: date,
+                     reference: str, reason: str, max_credits: int | None = None, by=None) -> EnrolmentException:
+    """An exception decision by the authorised person (vice rector, director, bureau), kept on record."""
+    if rule in (ExceptionRule.LA14, ExceptionRule.EN3) and not max_credits:
+        raise EnrolmentRefused("State how many credits the decision allows.")
+    if not decided_by.strip() or not reference.strip() or not reason.strip():
+        raise EnrolmentRefused("An exception needs who decided, the decision's reference and the reason.")
+    return EnrolmentException.objects.create(student=student, academic_year=year, rule=rule, decided_by=decided_by,
+                                             decided_on=decided_on, reference=reference, reason=reason,
+                                             max_credits=max_credits, recorded_by=by)
