@@ -30,7 +30,10 @@ ensure_venv() {
     want="$(sha256sum "$@")"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         step "pip install -r $1"
-        .venv/bin/python -m pip install -q --disable-pip-version-check -r "$1"
+        # The machine's pip.conf lists local mirror folders that lack most packages; pip warns once per
+        # package about them, which buries real errors.
+        .venv/bin/python -m pip install -q --disable-pip-version-check -r "$1" \
+            2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
         printf '%s' "$want" >"$stamp"
     fi
     export PATH="$PWD/.venv/bin:$PATH" VIRTUAL_ENV="$PWD/.venv"

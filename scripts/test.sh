@@ -28,7 +28,7 @@ fi
 step "manage.py makemigrations --check"
 python manage.py makemigrations --check --dry-run
 step "ruff check ."
-ruff check .
+ruff check --output-format concise .
 step "pytest $*"
 status=0
 python -m pytest "$@" || status=$?
