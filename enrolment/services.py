@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from students import rules as la_rules
-from students.models import Student
+from students.models import LedgerMovement, Student
 from students.services import balance_at, preview_ledger, sync_ledgers
 
 from . import rules
@@ -82,8 +82,12 @@ def _situation(student: Student, year: AcademicYear, programme: Programme, on: d
     earlier_bachelor = StudyContract.objects.filter(student=student, programme__kind=ProgrammeKind.BACHELOR).exclude(
         pk=getattr(exclude_contract, "pk", None)).exists()
     first_year = frozenset(CourseUnit.objects.filter(programme=programme, stage=1).values_list("code", flat=True))
+    balance = balance_at(student.pk, on)
+    if not LedgerMovement.objects.filter(student=student, cause="opening").exists():
+        # LA-1: this first enrolment opens the account (or the register's position does).
+        balance += student.register_balance if student.register_balance is not None else year.rules.la_initial_credits
     return rules.StudentSituation(
-        balance=balance_at(student.pk, on),
+        balance=balance,
         holds_bachelor=ProgrammeKind.BACHELOR in degrees,
         holds_master=ProgrammeKind.MASTER in degrees or student.register_master_obtained,
         earlier_bachelor_enrolment=earlier_bachelor,
