@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from enrolment.dataset.generate import generate
+from enrolment.dataset.importer import DatasetError, import_dataset
+from students.demo import DEMO_PASSWORD, ensure_demo_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (eel-dataset/1, generated for a seed) and one demo user per role. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--students", type=int, default=240)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, students=240, seed=2026, **options):
+        data = generate(students, seed=seed)
+        try:
+            report = import_dataset(data)
+        except DatasetError as exc:
+            for problem in exc.problems[:50]:
+                self.stderr.write(problem)
+            raise
+        self.stdout.write(f"Demo data: {report.summary()}")
+        users = ensure_demo_users()
+        self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'): {', '.join(users)}")
