@@ -501,8 +501,8 @@ def _validate_enrolments(ck: _Check, data: dict, plan: _Plan):
 def _validate_results(ck: _Check, data: dict, plan: _Plan):
     seen = {}
     db_lines = {}
-    numbers = {r["student"] for r in data.get("results", []) if isinstance(r, dict)} if isinstance(
-        data.get("results"), list) else set()
+    raw_results = data.get("results") if isinstance(data.get("results"), list) else []
+    numbers = {r.get("student") for r in raw_results if isinstance(r, dict) and isinstance(r.get("student"), str)}
     if numbers:
         for ln in ProgrammeLine.objects.filter(student__number__in=numbers).select_related(
                 "student", "academic_year", "course_unit"):
