@@ -103,7 +103,9 @@ class CourseUnit(models.Model):
         constraints = [
             models.CheckConstraint(name="unit_credits_positive", condition=Q(credits__gte=1)),
             models.CheckConstraint(name="unit_opportunities_1_or_2", condition=Q(opportunities__in=[1, 2])),
-            models.CheckConstraint(name="unit_package_1_or_2", condition=Q(package__isnull=True) | Q(package__in=[1, 2])),
+            models.CheckConstraint(
+                name="unit_package_1_or_2", condition=Q(package__isnull=True) | Q(package__in=[1, 2])
+            ),
         ]
 
     def __str__(self):

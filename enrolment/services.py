@@ -189,7 +189,9 @@ def preview_addition(contract: StudyContract, unit: CourseUnit, added_on: date, 
 
 
 @transaction.atomic
-def add_unit(contract: StudyContract, unit: CourseUnit, added_on: date, exempted: bool = False, by=None) -> ProgrammeLine:
+def add_unit(
+    contract: StudyContract, unit: CourseUnit, added_on: date, exempted: bool = False, by=None
+) -> ProgrammeLine:
     """LA-3: a unit added during the year deducts its credits on the day it is added."""
     Student.objects.select_for_update().get(pk=contract.student_id)
     contract = StudyContract.objects.select_related("academic_year", "programme", "student").get(pk=contract.pk)

@@ -1,7 +1,7 @@
 """Students and their learning-account ledger (LA-1, LA-15)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +43,9 @@ class Student(models.Model):
                 condition=models.Q(register_balance__isnull=True, register_as_of__isnull=True)
                 | models.Q(register_balance__isnull=False, register_as_of__isnull=False),
             ),
-            models.CheckConstraint(name="student_register_bonus_range", condition=models.Q(register_bonus_used__lte=60)),
+            models.CheckConstraint(
+                name="student_register_bonus_range", condition=models.Q(register_bonus_used__lte=60)
+            ),
         ]
 
     def __str__(self):
@@ -112,6 +114,9 @@ class LedgerMovement(models.Model):
         ]
         indexes = [models.Index(fields=["student", "on"])]
 
+    def __str__(self):
+        return f"{self.student_id} {self.on} {self.kind} {self.credits:+d}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise PermissionError("Ledger movements are append-only: record a correction instead.")
@@ -120,5 +125,3 @@ class LedgerMovement(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Ledger movements are append-only: record a correction instead.")
 
-    def __str__(self):
-        return f"{self.student_id} {self.on} {self.kind} {self.credits:+d}"

@@ -113,9 +113,10 @@ def is_generation_student(contract_kind: str, programme_kind: str, year_code: st
 
 def _stored(student_ids: list[int]) -> dict[int, list[rules.StoredMovement]]:
     stored: dict[int, list[rules.StoredMovement]] = defaultdict(list)
-    for sid, cause, revision, on, kind, credits in LedgerMovement.objects.filter(student_id__in=student_ids).values_list(
+    rows = LedgerMovement.objects.filter(student_id__in=student_ids).values_list(
         "student_id", "cause", "revision", "on", "kind", "credits"
-    ):
+    )
+    for sid, cause, revision, on, kind, credits in rows:
         stored[sid].append(rules.StoredMovement(cause, revision, on, kind, credits))
     return stored
 
@@ -165,7 +166,9 @@ def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
     return written
 
 
-def preview_ledger(student_id: int, change: Callable[[rules.AccountFacts], rules.AccountFacts]) -> list[rules.NewMovement]:
+def preview_ledger(
+    student_id: int, change: Callable[[rules.AccountFacts], rules.AccountFacts]
+) -> list[rules.NewMovement]:
     """The movements a change of facts would append, without writing anything (for confirmation pages)."""
     facts = load_account_facts([student_id])[student_id]
     stored = _stored([student_id]).get(student_id, [])

@@ -5,10 +5,11 @@ beside its article. Rules receive the object as an argument; nothing reads it fr
 """
 
 from .base import (
+    DeliberationRules,
     DeregistrationPolicy,
     InsufficientBalancePolicy,
-    Regulations,
     RefundCutoffPolicy,
+    Regulations,
     round_half_up,
 )
 from .pxl_2018_2019 import PXL_2018_2019
@@ -32,6 +33,7 @@ def get_regulations(code: str) -> Regulations:
 
 __all__ = [
     "DEFAULT_CODE",
+    "DeliberationRules",
     "DeregistrationPolicy",
     "InsufficientBalancePolicy",
     "PRESETS",

@@ -43,6 +43,27 @@ class InsufficientBalancePolicy(StrEnum):
 
 
 @dataclass(frozen=True)
+class DeliberationRules:
+    """UH 16: the thresholds of the tolerance rules and the degrees of distinction."""
+
+    tolerable_grades: frozenset[int]  # DL-3..6: fail grades that tolerance may cover (8 and 9)
+    pass_grade: int  # EX-4: a credit certificate from this grade on
+    package1_max_fails: int  # DL-3: at most 2 tolerable fails
+    package1_credits: int  # DL-3: 12 credits ...
+    package1_nominal: int  # DL-3: ... on a package of 60, pro rata otherwise
+    package1_min_percentage: tuple[int, ...]  # DL-3: (54, 58): one fail, two fails
+    package2_credits: int  # DL-4: 12 credits on 120, pro rata, capped at 12
+    package2_nominal: int
+    package2_min_percentage: int  # DL-4: 50
+    master_credits: int  # DL-5: 6, pro rata with exemptions, capped
+    master_min_percentage: int  # DL-5: 50
+    bridging_share_percent: int  # DL-6: 10 % of the credits taken
+    bridging_min_percentage: int  # DL-6: 50
+    distinctions: tuple[tuple[int, str], ...]  # DL-8: (threshold, name), highest first
+    distinction_min_share: tuple[int, int]  # DL-8: none below half the programme's credits (1, 2)
+
+
+@dataclass(frozen=True)
 class Regulations:
     code: str
     institution: str
@@ -72,6 +93,9 @@ class Regulations:
     programme_request_deadline_months: int | None  # EN-5, in calendar months after enrolment
     year_long_unit_deregistration: tuple[int, int] | None  # EN-6: (month, day), year-long units
     exam_contract_closes_days_before_exams: int  # EN-4 / UH 2.1.4
+
+    # Deliberation (DL-1 .. DL-8); None where the institution's text has none (PXL: pxl-rules.md §0.3)
+    deliberation: "DeliberationRules | None" = None
 
     @property
     def label(self) -> str:

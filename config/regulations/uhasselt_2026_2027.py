@@ -6,7 +6,7 @@ which UH 1.3, 3.3.4, 3.6 and 8.1 apply.
 
 from fractions import Fraction
 
-from .base import DeregistrationPolicy, InsufficientBalancePolicy, RefundCutoffPolicy, Regulations
+from .base import DeliberationRules, DeregistrationPolicy, InsufficientBalancePolicy, RefundCutoffPolicy, Regulations
 
 UHASSELT_2026_2027 = Regulations(
     code="uhasselt-2026-2027",
@@ -33,4 +33,26 @@ UHASSELT_2026_2027 = Regulations(
     programme_request_deadline_months=2,  # UH 4.1.1
     year_long_unit_deregistration=(12, 15),  # UH 3.4.2
     exam_contract_closes_days_before_exams=14,  # UH 2.1.4
+    deliberation=DeliberationRules(
+        tolerable_grades=frozenset({8, 9}),  # UH 16.4-16.7
+        pass_grade=10,  # UH 15.1
+        package1_max_fails=2,  # UH 16.4.2
+        package1_credits=12,  # UH 16.4.2
+        package1_nominal=60,  # UH 16.4.2 (*)
+        package1_min_percentage=(54, 58),  # UH 16.4.2
+        package2_credits=12,  # UH 16.4.3
+        package2_nominal=120,  # UH 16.4.3 (*)
+        package2_min_percentage=50,  # UH 16.4.3
+        master_credits=6,  # UH 16.6
+        master_min_percentage=50,  # UH 16.6
+        bridging_share_percent=10,  # UH 16.7
+        bridging_min_percentage=50,  # UH 16.7
+        distinctions=(
+            (90, "greatest_distinction_congratulations"),
+            (85, "greatest_distinction"),
+            (77, "great_distinction"),
+            (68, "distinction"),
+        ),  # UH 16.9.1
+        distinction_min_share=(1, 2),  # UH 16.9.2
+    ),
 )

@@ -489,7 +489,7 @@ def _validate_enrolments(ck: _Check, data: dict, plan: _Plan):
         })
     # EN-1 (UH 3.7.2): no diploma and exam contract in the same programme in one year.
     kinds: dict[tuple, set] = {}
-    for (student, programme, year_code, kind), path in seen_contracts.items():
+    for student, programme, year_code, kind in seen_contracts:
         kinds.setdefault((student, programme, year_code), set()).add(kind)
     for (student, programme, year_code), ks in kinds.items():
         if {"diploma", "exam"} <= ks:
@@ -574,7 +574,8 @@ def _validate_results(ck: _Check, data: dict, plan: _Plan):
                 ck.bad(f"{path}.opportunity", f"{year_code} has no second-opportunity exam period")
                 continue
             period_code = second[0]
-        if line["removed_on"] is not None and line["removed_on"] < year.exam_periods[period_code]["results_published_on"]:
+        published = year.exam_periods[period_code]["results_published_on"]
+        if line["removed_on"] is not None and line["removed_on"] < published:
             ck.bad(f"{path}.course_unit", f"course unit '{code}' was removed from the programme of student "
                                           f"'{student}' on {line['removed_on']}")
             continue
