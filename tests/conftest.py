@@ -4,6 +4,7 @@ Every user made here has the password ``PASSWORD`` (also the fixture ``user_pass
 through the log-in form; ``client_as(user)`` skips the form.
 """
 
+import os
 from functools import cache
 
 import pytest
@@ -16,6 +17,21 @@ from config.access import Role
 
 PASSWORD = "eel-office-test-pw"
 ROLE_NAMES = [value for name, value in vars(Role).items() if name.isupper()]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """Without --reuse-db, each pytest process gets its own test database (test_<name>_<pid>), so two runs on
+    one machine (two developers' sessions, CI beside a developer) never drop each other's database."""
+    if request.config.getoption("reuse_db", False):
+        return
+    from django.conf import settings
+
+    for alias in settings.DATABASES:
+        db = settings.DATABASES[alias]
+        if db["ENGINE"].endswith("sqlite3"):
+            continue
+        db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session", autouse=True)
