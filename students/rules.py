@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from config.regulations import DeregistrationPolicy, RefundCutoffPolicy, Regulations
+from config.regulations import DEFAULT_CODE, DeregistrationPolicy, RefundCutoffPolicy, Regulations, get_regulations
 
 # Programme kinds whose diploma contracts use the learning account (LA-2).
 ACCOUNT_PROGRAMME_KINDS = frozenset({"bachelor", "master"})
@@ -344,7 +344,8 @@ def expected_movements(facts: AccountFacts) -> list[Movement]:
     # LA-11: the first master's degree.
     masters = 0
     master_on: date | None = register.as_of if register is not None and register.master_obtained else None
-    any_regs = next(iter(years.values())).regs
+    # A register opening may arrive before any academic year is on record (LA-1): then the default preset.
+    any_regs = next(iter(years.values())).regs if years else get_regulations(DEFAULT_CODE)
     for d in sorted(facts.degrees, key=lambda d: (d.awarded_on, d.key)):
         if is_first_master_degree(d.programme_kind, masters, register is not None and register.master_obtained):
             if after_opening(d.awarded_on):
