@@ -397,9 +397,32 @@ def _validate_students(ck: _Check, data: dict, plan: _Plan):
     plan.student_numbers = seen | set(Student.objects.values_list("number", flat=True))  # type: ignore
 
 
+def _recorded_contracts(data: dict) -> tuple[dict[tuple, tuple], dict[tuple, set]]:
+    """EN-1 against the database: (student, year, unit) of every line not removed -> its contract's key, and the
+    kinds of the active contracts per (student, programme, year)."""
+    raw = data.get("enrolments") if isinstance(data.get("enrolments"), list) else []
+    numbers = {e.get("student") for e in raw if isinstance(e, dict) and isinstance(e.get("student"), str)}
+    lines: dict[tuple, tuple] = {}
+    kinds: dict[tuple, set] = {}
+    if numbers:
+        for number, programme, year, kind, unit in ProgrammeLine.objects.filter(
+                student__number__in=numbers, removed_on__isnull=True).values_list(
+                "student__number", "contract__programme__code", "academic_year__code", "contract__kind",
+                "course_unit__code"):
+            lines[(number, year, unit)] = (number, programme, year, kind)
+        for number, programme, year, kind in StudyContract.objects.filter(
+                student__number__in=numbers, deregistered_on__isnull=True).values_list(
+                "student__number", "programme__code", "academic_year__code", "kind"):
+            kinds.setdefault((number, programme, year), set()).add(kind)
+    return lines, kinds
+
+
 def _validate_enrolments(ck: _Check, data: dict, plan: _Plan):
     seen_contracts: dict[tuple, str] = {}
     units_taken: dict[tuple, str] = {}  # (student, year, unit) -> path of the line (EN-1)
+    recorded_lines, recorded_kinds = _recorded_contracts(data)
+    against_recorded: list[tuple[str, tuple]] = []  # lines whose unit a recorded contract already holds
+    removed_in_file: set[tuple] = set()  # (student, year, unit, contract key) removed by this file
     plan.lines_by_key = {}  # type: ignore[attr-defined]  (student, year, unit) -> line record
     for i, raw in enumerate(ck.list(data, "enrolments", "")):
         path = f"enrolments[{i}]"
@@ -474,7 +497,11 @@ def _validate_enrolments(ck: _Check, data: dict, plan: _Plan):
                 if uk in units_taken:
                     ck.bad(f"{lpath}.code", f"course unit '{code}' is already in another contract in {year_code} "
                                             f"({units_taken[uk]}); one contract per unit per year (EN-1)")
+                elif recorded_lines.get(uk, key) != key:
+                    against_recorded.append((lpath, uk))
                 units_taken[uk] = lpath
+            elif unit and student and year_code:
+                removed_in_file.add((student, year_code, code, key))
             record = {"code": code, "added_on": added_on, "removed_on": removed_on, "exempted": exempted,
                       "path": lpath}
             lines.append(record)
@@ -487,13 +514,19 @@ def _validate_enrolments(ck: _Check, data: dict, plan: _Plan):
             "enrolled_on": enrolled_on, "deregistered_on": dereg_on, "reason": reason or "", "lines": lines,
             "path": path,
         })
+    for lpath, uk in against_recorded:
+        other = recorded_lines[uk]
+        if (*uk, other) not in removed_in_file:
+            ck.bad(f"{lpath}.code", f"course unit '{uk[2]}' is already in another contract in {uk[1]} (the recorded "
+                                    f"{other[3]} contract in '{other[1]}'); one contract per unit per year (EN-1)")
     # EN-1 (UH 3.7.2): no diploma and exam contract in the same programme in one year.
     kinds: dict[tuple, set] = {}
     for student, programme, year_code, kind in seen_contracts:
         kinds.setdefault((student, programme, year_code), set()).add(kind)
     for (student, programme, year_code), ks in kinds.items():
-        if {"diploma", "exam"} <= ks:
-            ck.bad(seen_contracts[(student, programme, year_code, "exam")],
+        if {"diploma", "exam"} <= ks | recorded_kinds.get((student, programme, year_code), set()):
+            ck.bad(seen_contracts.get((student, programme, year_code, "exam"))
+                   or seen_contracts[(student, programme, year_code, "diploma")],
                    f"student '{student}' cannot combine a diploma and an exam contract in '{programme}' in "
                    f"{year_code} (EN-1)")
 
