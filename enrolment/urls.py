@@ -3,4 +3,10 @@ from django.urls import path
 from . import views
 
 app_name = "enrolment"
-urlpatterns = []
+urlpatterns = [
+    path("students/<str:number>/enrol/", views.EnrolView.as_view(), name="enrol"),
+    path("contracts/<int:pk>/add-unit/", views.AddUnitView.as_view(), name="add_unit"),
+    path("contracts/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
+    path("contracts/<int:pk>/change-programme/", views.ChangeProgrammeView.as_view(), name="change_programme"),
+    path("lines/<int:pk>/remove/", views.RemoveUnitView.as_view(), name="remove_unit"),
+]

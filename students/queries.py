@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from enrolment.models import AcademicYear, EnrolmentException, ProgrammeLine, StudyContract
+
+from . import rules
 from .models import LedgerMovement, Student
 
 
@@ -70,3 +75,108 @@ def student_list(search: str = "") -> QuerySet[Student]:
 
 def get_student(number: str) -> Student:
     return get_object_or_404(Student, number=number)
+
+
+# ------------------------------------------------------------------------------------ pages (web shell) ----
+def current_academic_year(today: date):
+    """The academic year running on ``today``; between years, the one that started last (1 query)."""
+    running = AcademicYear.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+    return running or AcademicYear.objects.order_by("starts_on").first()
+
+
+def dashboard_counts(today: date) -> dict:
+    """Students on record and active study contracts in the academic year running on ``today`` (3 queries)."""
+    year = current_academic_year(today)
+    active = 0
+    if year is not None:
+        active = StudyContract.objects.filter(academic_year=year, deregistered_on__isnull=True).count()
+    return {"students": Student.objects.count(), "year": year, "active_contracts": active}
+
+
+def _balance_subquery(as_of: date):
+    total = (
+        LedgerMovement.objects.filter(student=OuterRef("pk"), on__lte=as_of)
+        .order_by()
+        .values("student")
+        .annotate(total=Sum("credits"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+def student_rows(as_of: date) -> QuerySet[Student]:
+    """Students for the list page and its CSV export: each with ``balance`` (at the end of ``as_of``) and
+    ``contracts`` (programme and year loaded), in 2 queries per page whatever the number of students."""
+    contracts = StudyContract.objects.select_related("programme", "academic_year").order_by(
+        "-academic_year__starts_on", "enrolled_on", "id"
+    )
+    return Student.objects.annotate(balance=_balance_subquery(as_of)).prefetch_related(
+        Prefetch("contracts", queryset=contracts, to_attr="contract_list")
+    )
+
+
+def search_students(qs: QuerySet[Student], text: str) -> QuerySet[Student]:
+    """Every word of ``text`` must occur in the number, a name or the e-mail ("an peet" finds An Peeters)."""
+    for word in text.split():
+        qs = qs.filter(
+            Q(number__icontains=word) | Q(last_name__icontains=word) | Q(first_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return qs
+
+
+def student_page(number: str, as_of: date) -> dict:
+    """Everything the student page shows, in 5 queries whatever the number of contracts, lines or movements:
+    the student, her contracts (newest year first) with their lines, her exception decisions and the
+    learning-account statement at the end of ``as_of``."""
+    student = get_student(number)
+    lines = ProgrammeLine.objects.select_related("course_unit").order_by("course_unit__stage", "course_unit__code")
+    contracts = list(
+        StudyContract.objects.filter(student=student)
+        .select_related("programme", "academic_year")
+        .prefetch_related(Prefetch("lines", queryset=lines, to_attr="line_list"))
+        .order_by("-academic_year__starts_on", "enrolled_on", "id")
+    )
+    for contract in contracts:
+        taken = [ln for ln in contract.line_list if ln.removed_on is None]
+        contract.credits_taken = sum(ln.course_unit.credits for ln in taken)
+        contract.credits_counted = sum(ln.course_unit.credits for ln in taken if not ln.exempted)
+    exceptions = list(
+        EnrolmentException.objects.filter(student=student).select_related("academic_year", "recorded_by")
+    )
+    return {
+        "student": student,
+        "contracts": contracts,
+        "exceptions": exceptions,
+        "statement": statement(student, as_of),
+    }
+
+
+def preview_register_opening(student: Student, balance: int, as_of: date, bonus_used: int,
+                             master_obtained: bool, today: date) -> dict:
+    """LA-1: the movements that recording this register position would append, without writing anything, and
+    the balance on the later of ``as_of`` and ``today`` before and after. Runs the same reconciliation as
+    ``services.record_register_opening`` on the changed facts."""
+    from .services import balance_at, preview_ledger  # the ledger preview lives with the services
+
+    opening = rules.RegisterOpening(balance, as_of, bonus_used, master_obtained)
+    movements = tuple(preview_ledger(student.pk, lambda facts: dataclasses.replace(facts, register=opening)))
+    on = max(as_of, today)
+    before = balance_at(student.pk, on)
+    return {"movements": movements, "balance_on": on, "balance_before": before,
+            "balance_after": before + sum(m.credits for m in movements if m.on <= on)}
+
+
+def preview_correction(student: Student, credits: int, on: date, reason: str) -> dict:
+    """LA-13: the one correction movement a decision adds, and the balance on its date before and after."""
+    from .services import balance_at
+
+    movement = rules.NewMovement(cause=rules.MANUAL_CAUSE_PREFIX, revision=0, on=on, kind="correction",
+                                 credits=credits, year=None, unit=None, article="LA-13", note=reason)
+    before = balance_at(student.pk, on)
+    return {"movements": (movement,), "balance_on": on, "balance_before": before, "balance_after": before + credits}
+
+
+def statement_for(number: str, as_of: date) -> dict:
+    """The statement of the student with this number (404 when unknown), in 2 queries."""
+    return statement(get_student(number), as_of)

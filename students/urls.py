@@ -3,4 +3,10 @@ from django.urls import path
 from . import views
 
 app_name = "students"
-urlpatterns = []
+urlpatterns = [
+    path("", views.StudentListView.as_view(), name="list"),
+    path("<str:number>/", views.student_detail, name="detail"),
+    path("<str:number>/statement.pdf", views.statement_pdf_view, name="statement_pdf"),
+    path("<str:number>/register-opening/", views.RegisterOpeningView.as_view(), name="register_opening"),
+    path("<str:number>/correction/", views.CorrectionView.as_view(), name="correction"),
+]
