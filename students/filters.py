@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,10 @@ ORDERINGS = {
 class StudentFilter(django_filters.FilterSet):
     """Search, filters on the contracts (one contract must match programme, kind and year together) and ordering."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number, name or e-mail")}),
+    )
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=Programme.objects.order_by("code"), method="by_contract",
         empty_label=_("All"),
