@@ -84,39 +84,44 @@ def account_credits(request: EnrolmentRequest) -> int:
 def check_learning_account(
     request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions
 ) -> Finding:
-    """LA-14 (UH 1.3): balance <= 0 refuses, a positive but insufficient balance caps at the balance.
+    """LA-14 (UH 1.3): a balance <= 0 refuses any enrolment, whatever the contract (UH 1.3.1); a positive but
+    insufficient balance caps the enrolment at the balance (UH 1.3.2).
 
-    UH 1.3.3: an initial master's may not be refused to a student with no master's degree (admission is
-    checked elsewhere). An exception is a decision of the vice rector (1.3.1) or director (1.3.2) on record.
+    UH 1.3.3: an initial master's may not be refused to a student without a master's degree, nor an
+    educational master's to a student who holds one. The text says so for a balance <= 0; we apply it to an
+    insufficient positive balance too, since capping that student would treat her worse than one at 0 (the
+    reading that favours the student). An exception is a decision of the vice rector (1.3.1) or the director
+    (1.3.2) on record.
     """
     holds = situation.holds_master if request.programme_kind == "master" else (
         situation.holds_bachelor or situation.holds_master
     )
-    if not uses_account(request.contract_kind, request.programme_kind, request.educational, holds):
-        return Finding("LA-14", "UH 1.3", True, "This enrolment does not use the learning account (LA-2).")
-    needed = account_credits(request)
+    uses = uses_account(request.contract_kind, request.programme_kind, request.educational, holds)
+    needed = account_credits(request) if uses else 0
     balance = situation.balance
-    if needed <= balance:
+    protected = regs.master_never_refused and request.programme_kind == "master" and (
+        (request.contract_kind == "diploma" and not situation.holds_master)
+        or (request.educational and situation.holds_master)
+    )
+    if balance > 0 and needed <= balance:
+        if not uses:
+            return Finding("LA-14", "UH 1.3", True, "This enrolment does not use the learning account (LA-2).")
         return Finding("LA-14", "UH 1.3", True,
                        f"The learning account has {balance} credits; this enrolment uses {needed}.")
-    if (
-        balance <= 0
-        and regs.master_never_refused
-        and request.programme_kind == "master"
-        and request.contract_kind == "diploma"
-        and not situation.holds_master
-    ):
+    if protected:
         return Finding("LA-14", "UH 1.3.3", True,
-                       f"The learning account has {balance} credits, but an initial master's programme may not be "
-                       "refused to a student without a master's degree (UH 1.3.3).")
-    if exc.la14_max_credits is not None and needed <= exc.la14_max_credits:
+                       f"The learning account has {balance} credits, but this master's programme may not be "
+                       "refused (UH 1.3.3).")
+    allowed = exc.la14_max_credits
+    if allowed is not None and needed <= allowed:
         return Finding("LA-14", "UH 1.3", True,
-                       f"The learning account has {balance} credits; an exception decision allows "
-                       f"{exc.la14_max_credits} credits.", waived_by_exception=True)
+                       f"The learning account has {balance} credits; an exception decision allows {allowed} credits.",
+                       waived_by_exception=True)
     if balance <= 0:
         return Finding("LA-14", "UH 1.3.1", False,
-                       f"The learning account has {balance} credits: enrolment is refused unless the vice rector "
-                       "decides an exception (UH 1.3.1).", blocking=True, exception_allowed=True)
+                       f"The learning account has {balance} credits: enrolment is refused, whatever the contract, "
+                       "unless the vice rector decides an exception (UH 1.3.1).", blocking=True,
+                       exception_allowed=True)
     if regs.insufficient_balance_policy == InsufficientBalancePolicy.SURCHARGE:
         return Finding("LA-14", "LA-14", True,
                        f"The learning account has {balance} credits; this enrolment uses {needed}. The student "
@@ -173,8 +178,12 @@ def check_first_bachelor_programme(
 def check_max_credits(
     request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions
 ) -> Finding:
-    """EN-3 (UH 4.3.2): at most 72 credits per academic year over all contracts; more by a bureau decision."""
-    total = situation.credits_this_year + sum(u.credits for u in request.units)
+    """EN-3 (UH 4.3.2): at most 72 credits per academic year over all contracts; more by a bureau decision.
+
+    Exempted units are not counted: an exemption reduces the credits taken up (UH 3.2.1), the reading that
+    favours the student.
+    """
+    total = situation.credits_this_year + sum(u.credits for u in request.units if not u.exempted)
     limit = regs.max_credits_per_year
     if total <= limit:
         return Finding("EN-3", "UH 4.3", True, f"{total} credits this academic year (at most {limit}).")

@@ -76,7 +76,7 @@ def _situation(student: Student, year: AcademicYear, programme: Programme, on: d
         contract__deregistered_on__isnull=True)
     if exclude_contract is not None:
         active_lines = active_lines.exclude(contract=exclude_contract)
-    taken = list(active_lines.values_list("course_unit__code", "course_unit__credits"))
+    taken = list(active_lines.values_list("course_unit__code", "course_unit__credits", "exempted"))
     kinds = set(StudyContract.objects.filter(student=student, academic_year=year, programme=programme,
                                              deregistered_on__isnull=True).values_list("kind", flat=True))
     earlier_bachelor = StudyContract.objects.filter(student=student, programme__kind=ProgrammeKind.BACHELOR).exclude(
@@ -91,8 +91,8 @@ def _situation(student: Student, year: AcademicYear, programme: Programme, on: d
         holds_bachelor=ProgrammeKind.BACHELOR in degrees,
         holds_master=ProgrammeKind.MASTER in degrees or student.register_master_obtained,
         earlier_bachelor_enrolment=earlier_bachelor,
-        credits_this_year=sum(c for _, c in taken),
-        units_this_year=frozenset(code for code, _ in taken),
+        credits_this_year=sum(c for _, c, exempted in taken if not exempted),
+        units_this_year=frozenset(code for code, _, _ in taken),
         contract_kinds_in_programme=frozenset(kinds),
         first_year_units=first_year,
     )
@@ -292,6 +292,7 @@ def change_programme(contract: StudyContract, programme: Programme, on: date, un
     if programme.pk == contract.programme_id:
         raise EnrolmentRefused("Choose another programme.")
     old = _deregister(contract, on, DeregistrationReason.PROGRAMME_CHANGE, by)
+    sync_ledgers([old.student_id], by=by)  # the old contract's refunds count for the new enrolment (LA-14)
     new = enrol(old.student, programme, old.academic_year, ContractKind.DIPLOMA, on, unit_ids, exempted_ids, by=by)
     return new
 

@@ -120,6 +120,25 @@ def uses_account(
     return not (educational and holds_degree)
 
 
+def is_generation_student(contract_kind: str, programme_kind: str, year: str, first_year: str,
+                          earlier: list[tuple[str, str, str]]) -> bool:
+    """LA-8: a student enrolling for the first time with a diploma contract in a Flemish bachelor's programme;
+    the status holds for that whole academic year.
+
+    ``earlier`` lists the student's contracts of earlier years on record as (year, contract kind, programme
+    kind). A first year in higher education spent on a credit or exam contract does not take the status away.
+    When the records do not reach back to the student's first year in Flemish higher education, only that
+    first year can be shown to qualify.
+    """
+    if contract_kind != "diploma" or programme_kind != "bachelor":
+        return False
+    if any(kind == "diploma" and pkind == "bachelor" for _, kind, pkind in earlier):
+        return False
+    if year == first_year:
+        return True
+    return bool(earlier) and min(y for y, _, _ in earlier) == first_year
+
+
 def refund_cutoff(semester: int, year_starts_on: date, regs: Regulations) -> date:
     """LA-6: the first day on which removing a unit no longer gives its credits back.
 

@@ -93,8 +93,10 @@ def load_account_facts(student_ids: Iterable[int], years: dict[int, rules.YearFa
                 programme_kind=c.programme.kind, kind=c.kind, enrolled_on=c.enrolled_on,
                 lines=tuple(lines_by_contract.get(c.id, ())), deregistered_on=c.deregistered_on,
                 deregistration_reason=c.deregistration_reason, educational=c.programme.educational,
-                generation_student=is_generation_student(c.kind, c.programme.kind,
-                                                         years[c.academic_year_id].code, first_year),
+                generation_student=rules.is_generation_student(
+                    c.kind, c.programme.kind, years[c.academic_year_id].code, first_year,
+                    [(years[e.academic_year_id].code, e.kind, e.programme.kind) for e in own
+                     if years[e.academic_year_id].starts_on < years[c.academic_year_id].starts_on]),
             )
             for c in own
         )
@@ -104,11 +106,6 @@ def load_account_facts(student_ids: Iterable[int], years: dict[int, rules.YearFa
                                              student.register_bonus_used, student.register_master_obtained)
         out[sid] = rules.AccountFacts(tuple(years.values()), contract_facts, tuple(degrees.get(sid, ())), register)
     return out
-
-
-def is_generation_student(contract_kind: str, programme_kind: str, year_code: str, first_year: str) -> bool:
-    """LA-8: first enrolment with a diploma contract in a Flemish bachelor's programme, for that whole year."""
-    return contract_kind == "diploma" and programme_kind == "bachelor" and year_code == first_year
 
 
 def _stored(student_ids: list[int]) -> dict[int, list[rules.StoredMovement]]:

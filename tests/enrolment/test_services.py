@@ -200,8 +200,6 @@ def test_la10_no_refund_for_a_unit_failed_before_the_change(year, ba, bio):
     assert not [m for m in ledger(student) if m[1] == "refund"]
 
 
-@pytest.mark.xfail(strict=True, reason="LA-14/LA-7: change_programme checks the new enrolment against the balance "
-                                       "before the old contract's refunds are written (enrolment/services.py)")
 def test_la14_change_of_programme_counts_the_refund_of_the_old_contract(year, ba, bio):
     # Register balance 70: 10 left after enrolling for 60. Changing programme on 20 November gives all 60 back
     # (LA-7), so the 60 credits of the new programme fit in the balance of 70.

@@ -1,5 +1,4 @@
 import json
-import sys
 
 from django.core.management.base import BaseCommand
 
@@ -19,5 +18,4 @@ class Command(BaseCommand):
                 json.dump(data, fh, indent=1, ensure_ascii=False)
                 fh.write("\n")
         else:
-            json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
-            sys.stdout.write("\n")
+            self.stdout.write(json.dumps(data, indent=1, ensure_ascii=False))
