@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from datetime import date
 from itertools import groupby
 
 from django.db.models import Q, QuerySet
@@ -12,18 +10,12 @@ from django.shortcuts import get_object_or_404
 
 from config.regulations import RefundCutoffPolicy
 from students import rules as la_rules
-from students.models import Student
-from students.services import preview_ledger
 
-from . import services
 from .models import (
-    AcademicYear,
     ContractKind,
     CourseUnit,
-    DeregistrationReason,
     EducationPeriod,
     Programme,
-    ProgrammeKind,
     ProgrammeLine,
     StudyContract,
 )
@@ -107,50 +99,3 @@ def refund_cutoff(line: ProgrammeLine) -> dict:
         return {"last_day_with": period.deregistration_deadline}
     semester = period.semester if period else 1
     return {"first_day_without": la_rules.refund_cutoff(semester, year.starts_on, regs)}
-
-
-def preview_programme_change(contract: StudyContract, programme: Programme, on: date, unit_ids: Iterable[int],
-                             exempted_ids: Iterable[int] = ()) -> services.Preview:
-    """UH 3.6: what ``services.change_programme`` would check and write, without writing anything.
-
-    The checks see the student as the service does: the old contract already deregistered (its units and credits
-    no longer count this year, its refunds are in the balance), but still on record as an earlier bachelor's
-    enrolment (EN-2). The movements are the old contract's refunds (LA-7, LA-8, LA-10) and the new contract's
-    deduction (LA-3).
-    """
-    student: Student = contract.student
-    year: AcademicYear = contract.academic_year
-    kind = ContractKind.DIPLOMA
-    exempted = set(exempted_ids)
-    units = services._units(programme, unit_ids, kind)
-    request = services._request(programme, kind, units, exempted, on)
-    situation = services._situation(student, year, programme, on, exclude_contract=contract)
-    if contract.programme.kind == ProgrammeKind.BACHELOR and not situation.earlier_bachelor_enrolment:
-        situation = dataclasses.replace(situation, earlier_bachelor_enrolment=True)
-    # LA-14 counts the old contract's refunds, dated the day of the change (LA-7; see
-    # tests/enrolment/test_services.py::test_la14_change_of_programme_counts_the_refund_of_the_old_contract).
-    refunds = services.preview_deregistration(contract, on, DeregistrationReason.PROGRAMME_CHANGE).movements
-    situation = dataclasses.replace(situation, balance=situation.balance + sum(m.credits for m in refunds
-                                                                               if m.on <= on))
-    outcome = services.rules.enrolment_checks(request, situation, year.rules, services._exceptions(student, year))
-
-    first_year = student.first_enrolled_year or year.code
-    old_key = str(contract.pk)
-
-    def change(facts: la_rules.AccountFacts) -> la_rules.AccountFacts:
-        old = tuple(
-            dataclasses.replace(c, deregistered_on=on, deregistration_reason=DeregistrationReason.PROGRAMME_CHANGE)
-            if c.key == old_key else c
-            for c in facts.contracts
-        )
-        new = la_rules.ContractFacts(
-            key="new", year=year.code, programme_code=programme.code, programme_kind=programme.kind, kind=kind,
-            enrolled_on=on, educational=programme.educational,
-            lines=tuple(services._fake_line(u, year, on, u.pk in exempted, f"new-{u.pk}") for u in units),
-            generation_student=programme.kind == ProgrammeKind.BACHELOR and year.code == first_year,
-        )
-        return dataclasses.replace(facts, contracts=old + (new,))
-
-    movements = tuple(preview_ledger(student.pk, change))
-    return services.Preview(outcome, movements, services.balance_at(student.pk, on),
-                            services.rules.account_credits(request))

@@ -437,7 +437,7 @@ class ChangeProgrammeView(UnitTableMixin, ContractAction):
 
     def preview(self, form):
         d = form.cleaned_data
-        result = queries.preview_programme_change(self.contract, d["programme"], d["on"], form.unit_ids(),
+        result = services.preview_programme_change(self.contract, d["programme"], d["on"], form.unit_ids(),
                                                   form.exempted_ids())
         return preview_dict(result, d["on"])
 

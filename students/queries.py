@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -11,7 +10,6 @@ from django.shortcuts import get_object_or_404
 
 from enrolment.models import AcademicYear, EnrolmentException, ProgrammeLine, StudyContract
 
-from . import rules
 from .models import LedgerMovement, Student
 
 
@@ -150,31 +148,6 @@ def student_page(number: str, as_of: date) -> dict:
         "exceptions": exceptions,
         "statement": statement(student, as_of),
     }
-
-
-def preview_register_opening(student: Student, balance: int, as_of: date, bonus_used: int,
-                             master_obtained: bool, today: date) -> dict:
-    """LA-1: the movements that recording this register position would append, without writing anything, and
-    the balance on the later of ``as_of`` and ``today`` before and after. Runs the same reconciliation as
-    ``services.record_register_opening`` on the changed facts."""
-    from .services import balance_at, preview_ledger  # the ledger preview lives with the services
-
-    opening = rules.RegisterOpening(balance, as_of, bonus_used, master_obtained)
-    movements = tuple(preview_ledger(student.pk, lambda facts: dataclasses.replace(facts, register=opening)))
-    on = max(as_of, today)
-    before = balance_at(student.pk, on)
-    return {"movements": movements, "balance_on": on, "balance_before": before,
-            "balance_after": before + sum(m.credits for m in movements if m.on <= on)}
-
-
-def preview_correction(student: Student, credits: int, on: date, reason: str) -> dict:
-    """LA-13: the one correction movement a decision adds, and the balance on its date before and after."""
-    from .services import balance_at
-
-    movement = rules.NewMovement(cause=rules.MANUAL_CAUSE_PREFIX, revision=0, on=on, kind="correction",
-                                 credits=credits, year=None, unit=None, article="LA-13", note=reason)
-    before = balance_at(student.pk, on)
-    return {"movements": (movement,), "balance_on": on, "balance_before": before, "balance_after": before + credits}
 
 
 def statement_for(number: str, as_of: date) -> dict:

@@ -7,6 +7,7 @@ number of students; the rows to append come from the pure :func:`students.rules.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -210,3 +211,24 @@ def record_correction(student: Student, credits: int, on: date, reference: str, 
         cause=f"{rules.MANUAL_CAUSE_PREFIX}{n + 1}", article="LA-13", note=reason[:300], reference=reference[:100],
         recorded_by=by,
     )
+
+
+def preview_register_opening(student: Student, balance: int, as_of: date, bonus_used: int,
+                             master_obtained: bool, today: date) -> dict:
+    """LA-1: the movements that recording this register position would append, without writing anything, and
+    the balance on the later of ``as_of`` and ``today`` before and after. Runs the same reconciliation as
+    :func:`record_register_opening` on the changed facts."""
+    opening = rules.RegisterOpening(balance, as_of, bonus_used, master_obtained)
+    movements = tuple(preview_ledger(student.pk, lambda facts: dataclasses.replace(facts, register=opening)))
+    on = max(as_of, today)
+    before = balance_at(student.pk, on)
+    return {"movements": movements, "balance_on": on, "balance_before": before,
+            "balance_after": before + sum(m.credits for m in movements if m.on <= on)}
+
+
+def preview_correction(student: Student, credits: int, on: date, reason: str) -> dict:
+    """LA-13: the one correction movement a decision adds, and the balance on its date before and after."""
+    movement = rules.NewMovement(cause=rules.MANUAL_CAUSE_PREFIX, revision=0, on=on, kind="correction",
+                                 credits=credits, year=None, unit=None, article="LA-13", note=reason)
+    before = balance_at(student.pk, on)
+    return {"movements": (movement,), "balance_on": on, "balance_before": before, "balance_after": before + credits}

@@ -129,7 +129,7 @@ class RegisterOpeningView(StudentAction):
 
     def preview(self, form):
         d = form.cleaned_data
-        return queries.preview_register_opening(self.student, d["balance"], d["as_of"], d["bonus_used"],
+        return services.preview_register_opening(self.student, d["balance"], d["as_of"], d["bonus_used"],
                                                 d["master_obtained"], timezone.localdate())
 
     def commit(self, form):
@@ -151,7 +151,7 @@ class CorrectionView(StudentAction):
 
     def preview(self, form):
         d = form.cleaned_data
-        return queries.preview_correction(self.student, d["credits"], d["on"], d["reason"])
+        return services.preview_correction(self.student, d["credits"], d["on"], d["reason"])
 
     def commit(self, form):
         d = form.cleaned_data
