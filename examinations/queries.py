@@ -42,7 +42,8 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
     student_ids = {ln.student_id for ln in lines}
     attempts: dict[tuple[int, int, int], list[rules.Attempt]] = defaultdict(list)  # (student, year, unit)
     years_start = {}
-    for r in Result.objects.filter(student_id__in=student_ids, course_unit__programme=programme).select_related(
+    for r in Result.objects.filter(student_id__in=student_ids, course_unit__programme=programme,
+                                   is_current=True).select_related(
             "academic_year").only("student_id", "academic_year_id", "academic_year__starts_on", "course_unit_id",
                                   "opportunity", "outcome", "grade"):
         attempts[(r.student_id, r.academic_year_id, r.course_unit_id)].append(

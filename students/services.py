@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 
 from config.regulations import get_regulations
 from enrolment.models import AcademicYear, CourseUnit, Degree, EducationPeriod, ProgrammeLine, StudyContract
-from examinations.models import Outcome, Result
+from examinations.models import Outcome, Proclamation, Result
 
 from . import rules
 from .models import LedgerMovement, MovementKind, Student
@@ -43,7 +44,7 @@ def _periods() -> dict[tuple[int, str], EducationPeriod]:
 
 def load_account_facts(student_ids: Iterable[int], years: dict[int, rules.YearFacts] | None = None
                        ) -> dict[int, rules.AccountFacts]:
-    """The facts of the learning accounts of these students, in 7 queries whatever their number."""
+    """The facts of the learning accounts of these students, in 8 queries whatever their number."""
     ids = list(student_ids)
     years = years if years is not None else year_facts()
     periods = _periods()
@@ -52,17 +53,25 @@ def load_account_facts(student_ids: Iterable[int], years: dict[int, rules.YearFa
     certificate: dict[int, date] = {}
     failed: dict[int, date] = {}
     examined: dict[int, date] = {}
-    for r in Result.objects.filter(student_id__in=ids).select_related("exam_period").only(
-        "line_id", "outcome", "grade", "exam_period__results_published_on", "exam_period__starts_on"
-    ):
-        published = r.exam_period.results_published_on
+    # LA-4/LA-5 count a result from the proclamation of its exam period for the programme (EX-8); a result
+    # not yet proclaimed does not count, and a later version (EX-10, appeal, IR-4) counts from its decision.
+    proclaimed = {(p.exam_period_id, p.programme_id): p.published_on for p in Proclamation.objects.only(
+        "exam_period_id", "programme_id", "published_on")}
+    for r in Result.objects.filter(student_id__in=ids, is_current=True).select_related("exam_period").only(
+        "line_id", "outcome", "grade", "decided_on", "exam_period_id", "exam_period__starts_on",
+    ).annotate(programme_id=F("line__contract__programme_id")):
+        if r.outcome not in (Outcome.ABSENT, Outcome.ABSENT_JUSTIFIED):
+            start = r.exam_period.starts_on
+            examined[r.line_id] = min(start, examined.get(r.line_id, start))
+        published = proclaimed.get((r.exam_period_id, r.programme_id))
+        if published is None:
+            continue
+        if r.decided_on is not None and r.decided_on > published:
+            published = r.decided_on
         if r.credit_certificate:
             certificate[r.line_id] = min(published, certificate.get(r.line_id, published))
         elif r.outcome in (Outcome.NUMERIC, Outcome.FAIL):
             failed[r.line_id] = min(published, failed.get(r.line_id, published))
-        if r.outcome not in (Outcome.ABSENT, Outcome.ABSENT_JUSTIFIED):
-            start = r.exam_period.starts_on
-            examined[r.line_id] = min(start, examined.get(r.line_id, start))
 
     lines_by_contract: dict[int, list[rules.LineFacts]] = defaultdict(list)
     for ln in ProgrammeLine.objects.filter(student_id__in=ids).select_related("course_unit").only(

@@ -77,7 +77,8 @@ def export_dataset() -> dict:
         "results": [
             {"student": r.student.number, "academic_year": r.academic_year.code, "course_unit": r.course_unit.code,
              "opportunity": r.opportunity, "grade": r.grade if r.outcome == Outcome.NUMERIC else r.outcome}
-            for r in Result.objects.select_related("student", "academic_year", "course_unit").order_by(
+            for r in Result.objects.filter(is_current=True).select_related(
+                "student", "academic_year", "course_unit").order_by(
                 "student__number", "academic_year__starts_on", "course_unit__code", "opportunity")
         ],
         "degrees": [

@@ -32,7 +32,7 @@ from enrolment.models import (
     ResultKind,
     StudyContract,
 )
-from examinations.models import ExamPeriod, Outcome, Result
+from examinations.models import ExamPeriod, Outcome, Proclamation, Result, ResultProcedure
 from students.models import Student
 from students.services import sync_ledgers
 
@@ -804,16 +804,18 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
 
     # Results.
     if plan.results:
-        line_ids = {}
+        line_ids, line_programme = {}, {}
         for ln in ProgrammeLine.objects.filter(student_id__in=ids).order_by("removed_on").values_list(
-                "id", "student_id", "academic_year_id", "course_unit_id", "removed_on"):
+                "id", "student_id", "academic_year_id", "course_unit_id", "removed_on", "contract__programme_id"):
             key = ln[1:4]
+            line_programme[ln[0]] = ln[5]
             if key not in line_ids or ln[4] is None:
                 line_ids[key] = ln[0]
         exam_periods = {(e.academic_year_id, e.code): e for e in ExamPeriod.objects.all()}
         results = {(r.student_id, r.academic_year_id, r.course_unit_id, r.opportunity): r
-                   for r in Result.objects.filter(student_id__in=ids)}
+                   for r in Result.objects.filter(student_id__in=ids, is_current=True)}
         new_results = []
+        announced = set()
         for r in plan.results:
             sid, yid, uid = students[r["student"]].id, years[r["year"]].id, units[r["unit"]].id
             existing = results.get((sid, yid, uid, r["opportunity"]))
@@ -821,13 +823,23 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
                 new_results.append(Result(
                     line_id=line_ids[(sid, yid, uid)], student_id=sid, academic_year_id=yid, course_unit_id=uid,
                     exam_period=exam_periods[(yid, r["exam_period"])], opportunity=r["opportunity"],
-                    outcome=r["outcome"], grade=r["grade"], recorded_by=by))
+                    outcome=r["outcome"], grade=r["grade"], procedure=ResultProcedure.DATASET, recorded_by=by))
+                announced.add((exam_periods[(yid, r["exam_period"])], line_programme[line_ids[(sid, yid, uid)]]))
             elif (existing.outcome, existing.grade) != (r["outcome"], r["grade"]):
                 problems.append(f"{r['path']}.grade: already recorded as {existing.display}; a recorded result "
                                 "changes only through the material-error or appeal procedure")
         if new_results:
             Result.objects.bulk_create(new_results, batch_size=2000)
             report.count("results", n=len(new_results))
+        # A dataset's results were announced on their exam period's publication date (EX-8): record that
+        # proclamation once per exam period and programme, so that they count for the learning account.
+        done = set(Proclamation.objects.values_list("exam_period_id", "programme_id"))
+        Proclamation.objects.bulk_create([
+            Proclamation(exam_period=period, programme_id=programme_id, published_on=period.results_published_on,
+                         from_dataset=True, recorded_by=by)
+            for period, programme_id in sorted(announced, key=lambda a: (a[0].id, a[1]))
+            if (period.id, programme_id) not in done
+        ])
 
     # Degrees.
     degrees = {(d.student_id, d.programme_id): d for d in Degree.objects.filter(student_id__in=ids)}

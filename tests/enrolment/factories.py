@@ -16,7 +16,7 @@ from enrolment.models import (
     ProgrammeLine,
     StudyContract,
 )
-from examinations.models import ExamPeriod, Outcome, Result
+from examinations.models import ExamPeriod, Outcome, Proclamation, Result
 from students.models import Student
 
 UH_CODE = "uhasselt-2026-2027"
@@ -131,8 +131,9 @@ class DegreeFactory(factory.django.DjangoModelFactory):
     awarded_on = date(2029, 7, 9)
 
 
-def record_result(line: ProgrammeLine, grade: int | str, opportunity: int = 1) -> Result:
-    """A result for a study-programme line, in the unit's first-opportunity period (or the second one)."""
+def record_result(line: ProgrammeLine, grade: int | str, opportunity: int = 1, proclaimed: bool = True) -> Result:
+    """A result for a study-programme line, in the unit's first-opportunity period (or the second one); by
+    default its exam period is proclaimed for the programme on the period's publication date (EX-8)."""
     unit = line.course_unit
     periods = ExamPeriod.objects.filter(academic_year=line.academic_year)
     period = periods.get(opportunity=2) if opportunity == 2 else periods.get(code=unit.exam_period_code)
@@ -140,6 +141,10 @@ def record_result(line: ProgrammeLine, grade: int | str, opportunity: int = 1) -
         outcome, value = Outcome.NUMERIC, grade
     else:
         outcome, value = grade, None
+    if proclaimed and not Proclamation.objects.filter(exam_period=period,
+                                                      programme_id=line.contract.programme_id).exists():
+        Proclamation.objects.create(exam_period=period, programme_id=line.contract.programme_id,
+                                    published_on=period.results_published_on)
     return Result.objects.create(line=line, student=line.student, academic_year=line.academic_year,
                                  course_unit=unit, exam_period=period, opportunity=opportunity, outcome=outcome,
                                  grade=value)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from enrolment.dataset.generate import generate
 from enrolment.dataset.importer import DatasetError, import_dataset
 from students.demo import DEMO_PASSWORD, ensure_demo_users
+from students.models import Student
 
 
 class Command(BaseCommand):
@@ -13,6 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, students=240, seed=2026, **options):
+        if Student.objects.exists():
+            # Staff may have enrolled, corrected and withdrawn since the first load: importing the generated
+            # file again would contradict that work, so a database that holds students is left as it is.
+            self.stdout.write(
+                "Demo data already loaded: the database holds students, so nothing is imported. "
+                "To start again from the demo data, delete db.sqlite3 and run scripts/demo.sh."
+            )
+            users = ensure_demo_users()
+            self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'): {', '.join(users)}")
+            return
         data = generate(students, seed=seed)
         try:
             report = import_dataset(data)
