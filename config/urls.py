@@ -11,5 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("students/", include("students.urls")),
     path("enrolment/", include("enrolment.urls")),
+    path("examinations/", include("examinations.urls")),
     path("admin/", admin.site.urls),
 ]

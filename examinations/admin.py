@@ -10,3 +10,5 @@ class ExamPeriodAdmin(admin.ModelAdmin):
     list_display = ("academic_year", "code", "opportunity", "starts_on", "ends_on", "results_published_on")
     list_filter = ("academic_year", "opportunity")
     list_select_related = ("academic_year",)
+
+from . import admin_committee, admin_irregularities, admin_results  # noqa: E402,F401  (register their models)

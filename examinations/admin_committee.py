@@ -1,0 +1,1 @@
+"""Admin of the examinations: committee (imported by examinations/admin.py)."""

@@ -1,0 +1,1 @@
+"""Admin of the examinations: irregularities (imported by examinations/admin.py)."""

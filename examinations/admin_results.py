@@ -1,0 +1,1 @@
+"""Admin of the examinations: results (imported by examinations/admin.py)."""

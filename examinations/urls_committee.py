@@ -1,0 +1,3 @@
+"""URLs of the examinations: committee (included by examinations/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the examinations: irregularities (included by examinations/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the examinations: results (included by examinations/urls.py)."""
+
+urlpatterns = []
