@@ -10,6 +10,7 @@ from .base import (
     InsufficientBalancePolicy,
     RefundCutoffPolicy,
     Regulations,
+    ResultRules,
     round_half_up,
 )
 from .pxl_2018_2019 import PXL_2018_2019
@@ -39,6 +40,7 @@ __all__ = [
     "PRESETS",
     "RefundCutoffPolicy",
     "Regulations",
+    "ResultRules",
     "UnknownRegulations",
     "get_regulations",
     "round_half_up",

@@ -64,6 +64,19 @@ class DeliberationRules:
 
 
 @dataclass(frozen=True)
+class ResultRules:
+    """UH 12, 15, 21.3: the dates and periods around results (EX-2, EX-3, EX-7, EX-10, EN-9)."""
+
+    second_opportunity_opens: tuple[int, int]  # EX-2 / UH 12.2.5: (month, day) registration opens, 11 July
+    second_opportunity_closes: tuple[int, int]  # EX-2 / UH 12.2.5: (month, day) last day, 8 August
+    retake_request_working_days: int  # EX-3 / UH 12.2.6: written request within 10 working days
+    delivery_working_days_before_bureau: int  # EX-7 / UH 15.2.1: one working day before the bureau meets
+    material_error_report_days: int  # EX-10 / UH 15.5.3: reported within 10 calendar days after the decision
+    material_error_decision_days: int  # EX-10 / UH 15.5.4: decided within 10 calendar days after the report
+    study_advice_below_percent: int  # EN-9 / UH 21.3.2: study success below 30 % -> study-advice meeting
+
+
+@dataclass(frozen=True)
 class Regulations:
     code: str
     institution: str
@@ -96,6 +109,8 @@ class Regulations:
 
     # Deliberation (DL-1 .. DL-8); None where the institution's text has none (PXL: pxl-rules.md §0.3)
     deliberation: "DeliberationRules | None" = None
+    # Results (EX-2, EX-3, EX-7, EX-10, EN-9); None where the institution's text has none (PXL: §0.3)
+    results: "ResultRules | None" = None
 
     @property
     def label(self) -> str:

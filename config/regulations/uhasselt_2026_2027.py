@@ -6,7 +6,14 @@ which UH 1.3, 3.3.4, 3.6 and 8.1 apply.
 
 from fractions import Fraction
 
-from .base import DeliberationRules, DeregistrationPolicy, InsufficientBalancePolicy, RefundCutoffPolicy, Regulations
+from .base import (
+    DeliberationRules,
+    DeregistrationPolicy,
+    InsufficientBalancePolicy,
+    RefundCutoffPolicy,
+    Regulations,
+    ResultRules,
+)
 
 UHASSELT_2026_2027 = Regulations(
     code="uhasselt-2026-2027",
@@ -54,5 +61,14 @@ UHASSELT_2026_2027 = Regulations(
             (68, "distinction"),
         ),  # UH 16.9.1
         distinction_min_share=(1, 2),  # UH 16.9.2
+    ),
+    results=ResultRules(
+        second_opportunity_opens=(7, 11),  # UH 12.2.5
+        second_opportunity_closes=(8, 8),  # UH 12.2.5
+        retake_request_working_days=10,  # UH 12.2.6
+        delivery_working_days_before_bureau=1,  # UH 15.2.1
+        material_error_report_days=10,  # UH 15.5.3
+        material_error_decision_days=10,  # UH 15.5.4
+        study_advice_below_percent=30,  # UH 21.3.2
     ),
 )
