@@ -5,6 +5,7 @@ beside its article. Rules receive the object as an argument; nothing reads it fr
 """
 
 from .base import (
+    CommitteeRules,
     DeliberationRules,
     DeregistrationPolicy,
     InsufficientBalancePolicy,
@@ -33,6 +34,7 @@ def get_regulations(code: str) -> Regulations:
 
 
 __all__ = [
+    "CommitteeRules",
     "DEFAULT_CODE",
     "DeliberationRules",
     "DeregistrationPolicy",

@@ -77,6 +77,16 @@ class ResultRules:
 
 
 @dataclass(frozen=True)
+class CommitteeRules:
+    """UH 14, 15.4: the examination committee's numbers (EC-1, EC-3, EX-9). The defaults are UHasselt's."""
+
+    min_members: int = 5  # EC-1 / UH 14.1.3: at least five members
+    guideline_max_members: int = 10  # EC-1 / UH 14.1.3: a guideline, so a warning only
+    quorum_share: tuple[int, int] = (1, 2)  # EC-3 / UH 14.3.3: at least half of the members present
+    inspection_days: int = 7  # EX-9 / UH 15.4.1: explanation and inspection within 7 calendar days
+
+
+@dataclass(frozen=True)
 class Regulations:
     code: str
     institution: str
@@ -111,6 +121,8 @@ class Regulations:
     deliberation: "DeliberationRules | None" = None
     # Results (EX-2, EX-3, EX-7, EX-10, EN-9); None where the institution's text has none (PXL: §0.3)
     results: "ResultRules | None" = None
+    # Examination committee (EC-1, EC-3, EX-9)
+    committee: CommitteeRules = CommitteeRules()
 
     @property
     def label(self) -> str:

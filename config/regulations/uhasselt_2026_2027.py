@@ -7,6 +7,7 @@ which UH 1.3, 3.3.4, 3.6 and 8.1 apply.
 from fractions import Fraction
 
 from .base import (
+    CommitteeRules,
     DeliberationRules,
     DeregistrationPolicy,
     InsufficientBalancePolicy,
@@ -70,5 +71,11 @@ UHASSELT_2026_2027 = Regulations(
         material_error_report_days=10,  # UH 15.5.3
         material_error_decision_days=10,  # UH 15.5.4
         study_advice_below_percent=30,  # UH 21.3.2
+    ),
+    committee=CommitteeRules(
+        min_members=5,  # UH 14.1.3
+        guideline_max_members=10,  # UH 14.1.3
+        quorum_share=(1, 2),  # UH 14.3.3
+        inspection_days=7,  # UH 15.4.1
     ),
 )
