@@ -32,7 +32,8 @@ def line_for_removal(pk: int) -> ProgrammeLine:
     """A study programme line with its unit, contract, student and year (1 query); 404 when missing."""
     return get_object_or_404(
         ProgrammeLine.objects.select_related(
-            "course_unit", "contract", "contract__programme", "contract__student", "academic_year"
+            "course_unit", "contract", "contract__programme", "contract__student", "contract__academic_year",
+            "academic_year",
         ),
         pk=pk,
     )

@@ -1,13 +1,22 @@
-"""Enrolment checks (rules.md section 2 and LA-14) as pure functions.
+"""Enrolment checks (rules.md section 2 and LA-14) and the guards of the student administration's actions, as
+pure functions.
 
 Each check returns a :class:`Finding` in words a staff member understands. A blocking finding stops the
 enrolment unless a recorded exception decision covers it (``exception_allowed``); EN-1 can never be waived.
+Each guard (``*_refusal``) returns the reason why an action cannot be done, or ``None``: the services call it
+before they write, and their previews call the same function, so a preview never shows what confirming would
+refuse.
+
+Messages are translated when the rule runs (the language of the staff member's request); the rules read no
+clock and no database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
 
 from config.regulations import InsufficientBalancePolicy, Regulations
 from students.rules import uses_account
@@ -233,3 +242,115 @@ def programme_request_deadline(enrolled_on: date, regs: Regulations) -> date:
             except ValueError:
                 continue
     return enrolled_on + timedelta(days=regs.programme_request_deadline_days or 0)
+
+
+# ------------------------------------------------------------------------------------- action guards ----
+@dataclass(frozen=True)
+class ContractState:
+    """A study contract as the guards see it: plain values."""
+
+    programme_code: str
+    kind: str
+    enrolled_on: date
+    year_code: str
+    year_ends_on: date
+    deregistered_on: date | None = None
+
+
+@dataclass(frozen=True)
+class LineState:
+    """A line of a study programme as the removal guard sees it."""
+
+    unit_code: str
+    added_on: date
+    removed_on: date | None = None
+    has_results: bool = False
+
+
+def iso(d: date) -> str:
+    return d.isoformat()
+
+
+def contract_refusal(contract: ContractState) -> str | None:
+    """A deregistered contract (withdrawal, UH 8.1, or change of programme, UH 3.6) takes no more changes."""
+    if contract.deregistered_on is not None:
+        return _("This contract was deregistered on %(date)s; it can no longer be changed.") % {
+            "date": iso(contract.deregistered_on)}
+    return None
+
+
+def addition_refusal(contract: ContractState, added_on: date | None = None, unit_code: str = "",
+                     unit_programme_code: str = "", already_taken: bool = False) -> str | None:
+    """Adding a course unit during the year (LA-3): not to a deregistered contract; a diploma contract takes units
+    of its own programme only (UH 3.1); a unit once in the study programme comes back only with the examination
+    committee's approval (UH 2.1.5); the date lies between the enrolment and the end of the academic year.
+
+    Without ``added_on`` and ``unit_code`` only the contract itself is checked (the form before it is filled in).
+    """
+    refusal = contract_refusal(contract)
+    if refusal:
+        return refusal
+    if unit_code:
+        if contract.kind == "diploma" and unit_programme_code != contract.programme_code:
+            return _("%(unit)s is not part of %(programme)s: a diploma contract takes units of its own programme "
+                     "only.") % {"unit": unit_code, "programme": contract.programme_code}
+        if already_taken:
+            return _("%(unit)s was already in this study programme; re-enrolling after a removal needs the "
+                     "examination committee's approval (UH 2.1.5).") % {"unit": unit_code}
+    if added_on is not None and not contract.enrolled_on <= added_on <= contract.year_ends_on:
+        return _("The date must fall between the enrolment (%(start)s) and the end of the academic year "
+                 "(%(end)s).") % {"start": iso(contract.enrolled_on), "end": iso(contract.year_ends_on)}
+    return None
+
+
+def removal_refusal(contract: ContractState, line: LineState, requested_on: date | None = None) -> str | None:
+    """Removing a course unit at the student's request (UH 3.4, LA-6): not twice, not from a deregistered
+    contract, not once the unit has a result; the request date lies between the day the unit was added and the
+    end of the academic year.
+
+    Without ``requested_on`` only the line and its contract are checked (the form before it is filled in).
+    """
+    if line.removed_on is not None:
+        return _("%(unit)s was already removed on %(date)s.") % {"unit": line.unit_code, "date": iso(line.removed_on)}
+    if contract.deregistered_on is not None:
+        return _("The whole contract was deregistered on %(date)s; its units can no longer be removed one by "
+                 "one.") % {"date": iso(contract.deregistered_on)}
+    if line.has_results:
+        return _("%(unit)s already has a result; it cannot be removed.") % {"unit": line.unit_code}
+    if requested_on is not None and not line.added_on <= requested_on <= contract.year_ends_on:
+        return _("The request date must fall between the day the unit was added (%(start)s) and the end of the "
+                 "academic year (%(end)s).") % {"start": iso(line.added_on), "end": iso(contract.year_ends_on)}
+    return None
+
+
+def deregistration_refusal(contract: ContractState, on: date | None = None) -> str | None:
+    """Withdrawal (UH 8.1) or change of programme (UH 3.6): once per contract, dated between the enrolment and
+    the end of the academic year (the date of the student's request)."""
+    refusal = contract_refusal(contract)
+    if refusal:
+        return refusal
+    if on is not None and not contract.enrolled_on <= on <= contract.year_ends_on:
+        return _("The date must fall between the enrolment (%(start)s) and the end of the academic year "
+                 "(%(end)s).") % {"start": iso(contract.enrolled_on), "end": iso(contract.year_ends_on)}
+    return None
+
+
+def programme_change_refusal(contract: ContractState, new_programme_code: str, on: date | None = None
+                             ) -> str | None:
+    """UH 3.6: a change of programme ends this contract and starts a diploma contract in another programme."""
+    if new_programme_code and new_programme_code == contract.programme_code:
+        return _("Choose another programme than %(programme)s.") % {"programme": contract.programme_code}
+    return deregistration_refusal(contract, on)
+
+
+def enrolment_refusal(unit_count: int, year_code: str, year_starts_on: date, year_ends_on: date,
+                      enrolled_on: date) -> str | None:
+    """A new contract takes at least one course unit (UH 4.1) and is dated in its academic year, or in the year
+    before it (enrolment opens before the academic year starts)."""
+    if unit_count < 1:
+        return _("Choose at least one course unit.")
+    earliest = year_starts_on.replace(year=year_starts_on.year - 1)
+    if not earliest <= enrolled_on <= year_ends_on:
+        return _("The enrolment date must fall in %(year)s or in the year before it (from %(start)s to "
+                 "%(end)s).") % {"year": year_code, "start": iso(earliest), "end": iso(year_ends_on)}
+    return None

@@ -56,6 +56,54 @@ class Preview:
         return self.balance_before + sum(m.credits for m in self.movements)
 
 
+# -------------------------------------------------------------------------------------------- guards ----
+# Each action's guard loads the facts its rule needs and raises EnrolmentRefused with the rule's reason. The
+# preview of the action and the action itself call the same guard, so the preview refuses what the confirmation
+# would refuse. Called without the form's input (date, unit), a guard checks the subject alone: the pages use
+# that to say at once that a deregistered contract or a removed unit cannot be changed.
+def _refuse(reason: str | None) -> None:
+    if reason:
+        raise EnrolmentRefused(reason)
+
+
+def contract_state(contract: StudyContract) -> rules.ContractState:
+    return rules.ContractState(
+        programme_code=contract.programme.code, kind=contract.kind, enrolled_on=contract.enrolled_on,
+        year_code=contract.academic_year.code, year_ends_on=contract.academic_year.ends_on,
+        deregistered_on=contract.deregistered_on,
+    )
+
+
+def check_addition(contract: StudyContract, unit: CourseUnit | None = None, added_on: date | None = None) -> None:
+    """The guard of :func:`add_unit` (``rules.addition_refusal``)."""
+    already = unit is not None and ProgrammeLine.objects.filter(contract=contract, course_unit=unit).exists()
+    _refuse(rules.addition_refusal(contract_state(contract), added_on, unit.code if unit else "",
+                                   unit.programme.code if unit else "", already))
+
+
+def check_removal(line: ProgrammeLine, requested_on: date | None = None) -> None:
+    """The guard of :func:`remove_unit` (``rules.removal_refusal``)."""
+    state = rules.LineState(unit_code=line.course_unit.code, added_on=line.added_on, removed_on=line.removed_on,
+                            has_results=line.results.exists())
+    _refuse(rules.removal_refusal(contract_state(line.contract), state, requested_on))
+
+
+def check_deregistration(contract: StudyContract, on: date | None = None) -> None:
+    """The guard of :func:`withdraw` (``rules.deregistration_refusal``)."""
+    _refuse(rules.deregistration_refusal(contract_state(contract), on))
+
+
+def check_programme_change(contract: StudyContract, programme: Programme | None = None,
+                           on: date | None = None) -> None:
+    """The guard of :func:`change_programme` (``rules.programme_change_refusal``)."""
+    _refuse(rules.programme_change_refusal(contract_state(contract), programme.code if programme else "", on))
+
+
+def check_enrolment(year: AcademicYear, enrolled_on: date, unit_ids) -> None:
+    """The guard of :func:`enrol` (``rules.enrolment_refusal``)."""
+    _refuse(rules.enrolment_refusal(len(list(unit_ids)), year.code, year.starts_on, year.ends_on, enrolled_on))
+
+
 def _exceptions(student: Student, year: AcademicYear) -> rules.Exceptions:
     la14 = en3 = None
     en2 = False
@@ -125,6 +173,8 @@ def _fake_line(unit: CourseUnit, year: AcademicYear, on: date, exempted: bool, k
 def preview_enrolment(student: Student, programme: Programme, year: AcademicYear, kind: str, enrolled_on: date,
                       unit_ids: Iterable[int], exempted_ids: Iterable[int] = ()) -> Preview:
     """EN-1, LA-14, EN-2, EN-3 and the deduction (LA-3), before anything is saved."""
+    unit_ids = list(unit_ids)
+    check_enrolment(year, enrolled_on, unit_ids)
     exempted = set(exempted_ids)
     units = _units(programme, unit_ids, kind)
     request = _request(programme, kind, units, exempted, enrolled_on)
@@ -151,10 +201,6 @@ def enrol(student: Student, programme: Programme, year: AcademicYear, kind: str,
     """A new study contract with its study programme (UH 3.1, 4.1); refused with the reasons when a check fails."""
     Student.objects.select_for_update().get(pk=student.pk)
     unit_ids, exempted = list(unit_ids), set(exempted_ids)
-    if not unit_ids:
-        raise EnrolmentRefused("Choose at least one course unit.")
-    if not year.starts_on.replace(year=year.starts_on.year - 1) <= enrolled_on <= year.ends_on:
-        raise EnrolmentRefused(f"The enrolment date must fall in (or in the summer before) {year.code}.")
     preview = preview_enrolment(student, programme, year, kind, enrolled_on, unit_ids, exempted)
     if not preview.allowed:
         raise EnrolmentRefused("The enrolment cannot be saved: "
@@ -173,6 +219,8 @@ def enrol(student: Student, programme: Programme, year: AcademicYear, kind: str,
 
 
 def preview_addition(contract: StudyContract, unit: CourseUnit, added_on: date, exempted: bool = False) -> Preview:
+    """LA-3: the checks and the deduction of adding the unit on that day, after the guard of :func:`add_unit`."""
+    check_addition(contract, unit, added_on)
     year = contract.academic_year
     request = _request(contract.programme, contract.kind, [unit], {unit.pk} if exempted else set(), added_on)
     outcome = rules.addition_checks(request, _situation(contract.student, year, contract.programme, added_on),
@@ -195,16 +243,7 @@ def add_unit(
     """LA-3: a unit added during the year deducts its credits on the day it is added."""
     Student.objects.select_for_update().get(pk=contract.student_id)
     contract = StudyContract.objects.select_related("academic_year", "programme", "student").get(pk=contract.pk)
-    if contract.deregistered_on is not None:
-        raise EnrolmentRefused("This contract has been deregistered; no units can be added.")
-    if added_on < contract.enrolled_on or added_on > contract.academic_year.ends_on:
-        raise EnrolmentRefused("The date must fall between the enrolment and the end of the academic year.")
-    if contract.kind == ContractKind.DIPLOMA and unit.programme_id != contract.programme_id:
-        raise EnrolmentRefused(f"{unit.code} is not part of {contract.programme.code}.")
-    if ProgrammeLine.objects.filter(contract=contract, course_unit=unit).exists():
-        raise EnrolmentRefused(f"{unit.code} was already in this study programme; re-enrolling after a removal "
-                               "needs the examination committee's approval (UH 2.1.5).")
-    preview = preview_addition(contract, unit, added_on, exempted)
+    preview = preview_addition(contract, unit, added_on, exempted)  # runs check_addition on the locked state
     if not preview.allowed:
         raise EnrolmentRefused(" ".join(f.message for f in preview.outcome.blocking), preview.outcome.blocking)
     line = ProgrammeLine.objects.create(contract=contract, course_unit=unit, student_id=contract.student_id,
@@ -215,7 +254,9 @@ def add_unit(
 
 
 def preview_removal(line: ProgrammeLine, requested_on: date) -> Preview:
-    """LA-6: whether removing the unit on the request date gives its credits back, before it is confirmed."""
+    """LA-6: whether removing the unit on the request date gives its credits back, before it is confirmed; after
+    the guard of :func:`remove_unit`."""
+    check_removal(line, requested_on)
     key = str(line.pk)
 
     def change(facts):
@@ -233,15 +274,9 @@ def preview_removal(line: ProgrammeLine, requested_on: date) -> Preview:
 def remove_unit(line: ProgrammeLine, requested_on: date, by=None) -> ProgrammeLine:
     """Deregistration from a course unit (UH 3.4); the refund follows LA-6 on the date of the student's request."""
     Student.objects.select_for_update().get(pk=line.student_id)
-    line = ProgrammeLine.objects.select_related("contract", "academic_year").get(pk=line.pk)
-    if line.removed_on is not None:
-        raise EnrolmentRefused(f"This unit was already removed on {line.removed_on}.")
-    if line.contract.deregistered_on is not None:
-        raise EnrolmentRefused("The whole contract has been deregistered.")
-    if requested_on < line.added_on or requested_on > line.academic_year.ends_on:
-        raise EnrolmentRefused("The request date must fall between the day the unit was added and the end of the year.")
-    if line.results.exists():
-        raise EnrolmentRefused("This unit already has a result; it cannot be removed.")
+    line = ProgrammeLine.objects.select_related(
+        "course_unit", "contract", "contract__programme", "contract__academic_year", "academic_year").get(pk=line.pk)
+    check_removal(line, requested_on)
     line.removed_on = requested_on
     line.removal_recorded_at = timezone.now()
     line.removal_recorded_by = by
@@ -251,7 +286,9 @@ def remove_unit(line: ProgrammeLine, requested_on: date, by=None) -> ProgrammeLi
 
 
 def preview_deregistration(contract: StudyContract, on: date, reason: str) -> Preview:
-    """LA-7 / LA-8 / LA-9 / LA-10: the refunds of a withdrawal or change of programme on that date."""
+    """LA-7 / LA-8 / LA-9 / LA-10: the refunds of a withdrawal or change of programme on that date, after the
+    guard of :func:`withdraw`."""
+    check_deregistration(contract, on)
     key = str(contract.pk)
 
     def change(facts):
@@ -264,11 +301,8 @@ def preview_deregistration(contract: StudyContract, on: date, reason: str) -> Pr
 
 
 def _deregister(contract: StudyContract, on: date, reason: str, by) -> StudyContract:
-    contract = StudyContract.objects.select_related("academic_year").get(pk=contract.pk)
-    if contract.deregistered_on is not None:
-        raise EnrolmentRefused(f"This contract was already deregistered on {contract.deregistered_on}.")
-    if on < contract.enrolled_on or on > contract.academic_year.ends_on:
-        raise EnrolmentRefused("The date must fall between the enrolment and the end of the academic year.")
+    contract = StudyContract.objects.select_related("academic_year", "programme").get(pk=contract.pk)
+    check_deregistration(contract, on)
     contract.deregistered_on, contract.deregistration_reason = on, reason
     contract.deregistration_recorded_by = by
     contract.save(update_fields=["deregistered_on", "deregistration_reason", "deregistration_recorded_by"])
@@ -293,8 +327,11 @@ def preview_programme_change(contract: StudyContract, programme: Programme, on: 
     enrolment (EN-2). The movements are the old contract's refunds (LA-7, LA-8, LA-10) and the new contract's
     deduction (LA-3).
     """
+    check_programme_change(contract, programme, on)
+    unit_ids = list(unit_ids)
     student: Student = contract.student
     year: AcademicYear = contract.academic_year
+    check_enrolment(year, on, unit_ids)
     kind = ContractKind.DIPLOMA
     exempted = set(exempted_ids)
     units = _units(programme, unit_ids, kind)
@@ -336,8 +373,8 @@ def change_programme(contract: StudyContract, programme: Programme, on: date, un
                      exempted_ids: Iterable[int] = (), by=None) -> StudyContract:
     """UH 3.6: a change of programme ends this contract and starts a new diploma contract on the same day."""
     Student.objects.select_for_update().get(pk=contract.student_id)
-    if programme.pk == contract.programme_id:
-        raise EnrolmentRefused("Choose another programme.")
+    contract = StudyContract.objects.select_related("academic_year", "programme", "student").get(pk=contract.pk)
+    check_programme_change(contract, programme, on)
     old = _deregister(contract, on, DeregistrationReason.PROGRAMME_CHANGE, by)
     sync_ledgers([old.student_id], by=by)  # the old contract's refunds count for the new enrolment (LA-14)
     new = enrol(old.student, programme, old.academic_year, ContractKind.DIPLOMA, on, unit_ids, exempted_ids, by=by)

@@ -91,6 +91,11 @@ class TwoStepAction(RoleRequiredMixin, View):
         """Call the service; return the success message."""
         raise NotImplementedError
 
+    def check(self) -> None:
+        """Raise :class:`EnrolmentRefused` when the subject itself refuses the action (a deregistered contract, a
+        removed unit, a unit with a result): the service's guard without the form's input, so that the form says
+        so before anything is filled in. The preview runs the whole guard."""
+
     def exception_year(self, form):
         return None
 
@@ -103,6 +108,10 @@ class TwoStepAction(RoleRequiredMixin, View):
 
     def get(self, request, **kwargs):
         self.load(**kwargs)
+        try:
+            self.check()
+        except EnrolmentRefused as refused:
+            self.refusal = str(refused)
         return self.render_form(self.make_form())
 
     def post(self, request, **kwargs):
@@ -150,7 +159,7 @@ class TwoStepAction(RoleRequiredMixin, View):
     def base_context(self, form) -> dict:
         return {"form": form, "student": self.student, "title": self.title,
                 "page_roles": roles_text(self.allowed_roles), "cancel_url": self.success_url(),
-                **self.extra_context(form)}
+                "refusal": getattr(self, "refusal", None), **self.extra_context(form)}
 
     def render_form(self, form):
         return render(self.request, self.template_name, self.base_context(form))
@@ -321,6 +330,9 @@ class ContractAction(TwoStepAction):
     def form_kwargs(self):
         return {"contract": self.contract}
 
+    def check(self):
+        services.check_deregistration(self.contract)
+
     def exception_year(self, form):
         return self.contract.academic_year
 
@@ -365,6 +377,9 @@ class RemoveUnitView(TwoStepAction):
         self.line = queries.line_for_removal(pk)
         self.contract = self.line.contract
         self.student = self.contract.student
+
+    def check(self):
+        services.check_removal(self.line)
 
     def extra_context(self, form):
         return {"contract": self.contract, "line": self.line, "cutoff": queries.refund_cutoff(self.line)}

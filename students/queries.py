@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from enrolment.models import AcademicYear, EnrolmentException, ProgrammeLine, StudyContract
+from examinations.models import Result
 
 from .models import LedgerMovement, Student
 
@@ -123,12 +124,20 @@ def search_students(qs: QuerySet[Student], text: str) -> QuerySet[Student]:
     return qs
 
 
-def student_page(number: str, as_of: date) -> dict:
+def student_page(number: str, as_of: date, today: date | None = None) -> dict:
     """Everything the student page shows, in 5 queries whatever the number of contracts, lines or movements:
     the student, her contracts (newest year first) with their lines, her exception decisions and the
-    learning-account statement at the end of ``as_of``."""
+    learning-account statement at the end of ``as_of``.
+
+    Each contract says whether the page offers its write actions (``open_for_changes``: active, and its academic
+    year not ended on ``today``); each line whether it may be removed (``removable``: not removed, no result,
+    in an open contract) - the same conditions the services' guards refuse.
+    """
+    today = today or as_of
     student = get_student(number)
-    lines = ProgrammeLine.objects.select_related("course_unit").order_by("course_unit__stage", "course_unit__code")
+    lines = ProgrammeLine.objects.select_related("course_unit").annotate(
+        has_results=Exists(Result.objects.filter(line=OuterRef("pk")))
+    ).order_by("course_unit__stage", "course_unit__code")
     contracts = list(
         StudyContract.objects.filter(student=student)
         .select_related("programme", "academic_year")
@@ -139,6 +148,9 @@ def student_page(number: str, as_of: date) -> dict:
         taken = [ln for ln in contract.line_list if ln.removed_on is None]
         contract.credits_taken = sum(ln.course_unit.credits for ln in taken)
         contract.credits_counted = sum(ln.course_unit.credits for ln in taken if not ln.exempted)
+        contract.open_for_changes = contract.active and contract.academic_year.ends_on >= today
+        for ln in contract.line_list:
+            ln.removable = contract.open_for_changes and ln.removed_on is None and not ln.has_results
     exceptions = list(
         EnrolmentException.objects.filter(student=student).select_related("academic_year", "recorded_by")
     )

@@ -87,7 +87,7 @@ def student_detail(request, number):
     today = timezone.localdate()
     as_of_form = AsOfForm(request.GET or None, initial={"as_of": today})
     as_of = as_of_form.as_of_or(today)
-    context = queries.student_page(number, as_of)
+    context = queries.student_page(number, as_of, today)
     context.update({"as_of_form": as_of_form, "as_of": as_of, "today": today,
                     "page_roles": roles_text(STUDENT_RECORDS_READ)})
     return render(request, "students/student_detail.html", context)

@@ -1,8 +1,10 @@
 """A small university for the page tests, loaded through the dataset importer (the services write the ledgers)."""
 
 import copy
+from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from enrolment.dataset.importer import import_dataset
 from enrolment.models import CourseUnit, Programme, StudyContract
@@ -59,6 +61,32 @@ def enrolment(number, programme="BA-INF", units=("INF101", "INF102", "INF103"), 
 def dataset(students=(), enrolments=()):
     return {"format": "eel-dataset/1", "regulations": "uhasselt-2026-2027", "academic_years": [copy.deepcopy(YEAR)],
             "programmes": copy.deepcopy(PROGRAMMES), "students": list(students), "enrolments": list(enrolments)}
+
+
+TODAY = date(2027, 1, 15)
+
+
+class Clock:
+    """The pages' "today" (``timezone.localdate()``), fixed so that the dates of the tests stay in the past
+    whatever day they run; ``today.set(date)`` moves it."""
+
+    def __init__(self, monkeypatch, value: date):
+        self.value = value
+        real = timezone.localdate
+
+        def localdate(value=None, timezone=None):
+            return self.value if value is None else real(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+    def set(self, value: date) -> date:
+        self.value = value
+        return value
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    return Clock(monkeypatch, TODAY)
 
 
 @pytest.fixture
