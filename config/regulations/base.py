@@ -87,6 +87,16 @@ class CommitteeRules:
 
 
 @dataclass(frozen=True)
+class IrregularityRules:
+    """UH 18 (IR-1, IR-5): the limits of the irregularity procedure."""
+
+    report_working_days: int  # IR-1 / UH 18.1.1: formal report to the chair after the discovery
+    letter_days: int  # IR-5 / UH 18.3.2: reasoned decision to the student after the deliberation
+    rector_letter_days: int  # IR-5 / UH 18.3.3: the rector's decision on a very serious case
+    appeal_days: int  # UH 18.2.5 / 19.3.2: internal appeal, from the day after the notification
+
+
+@dataclass(frozen=True)
 class Regulations:
     code: str
     institution: str
@@ -119,6 +129,8 @@ class Regulations:
 
     # Deliberation (DL-1 .. DL-8); None where the institution's text has none (PXL: pxl-rules.md §0.3)
     deliberation: "DeliberationRules | None" = None
+    # Irregularities (IR-1, IR-5); None where the institution's text has no procedure (PXL: pxl-rules.md §0.3)
+    irregularity: "IrregularityRules | None" = None
     # Results (EX-2, EX-3, EX-7, EX-10, EN-9); None where the institution's text has none (PXL: §0.3)
     results: "ResultRules | None" = None
     # Examination committee (EC-1, EC-3, EX-9)

@@ -11,6 +11,7 @@ from .base import (
     DeliberationRules,
     DeregistrationPolicy,
     InsufficientBalancePolicy,
+    IrregularityRules,
     RefundCutoffPolicy,
     Regulations,
     ResultRules,
@@ -77,5 +78,11 @@ UHASSELT_2026_2027 = Regulations(
         guideline_max_members=10,  # UH 14.1.3
         quorum_share=(1, 2),  # UH 14.3.3
         inspection_days=7,  # UH 15.4.1
+    ),
+    irregularity=IrregularityRules(
+        report_working_days=5,  # UH 18.1.1
+        letter_days=5,  # UH 18.3.2
+        rector_letter_days=10,  # UH 18.3.3
+        appeal_days=7,  # UH 18.2.5, 19.3.2
     ),
 )
