@@ -18,6 +18,12 @@ def today():
     return timezone.localdate()
 
 
+def no_later_than_today(field: forms.DateField) -> None:
+    """The browser's date picker offers no day after today for the date of a student's request (the services
+    refuse it anyway: enrolment.rules.future_request_refusal)."""
+    field.widget.attrs["max"] = today().isoformat()
+
+
 class UnitLabelMixin:
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.name} ({obj.credits} cr)"
@@ -90,6 +96,7 @@ class ChangeProgrammeForm(ProgrammeUnitsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.contract = contract
         self.fields["programme"].queryset = Programme.objects.exclude(pk=contract.programme_id).order_by("code")
+        no_later_than_today(self.fields["on"])
 
     def clean(self):
         cleaned = super().clean()
@@ -134,6 +141,10 @@ class RemoveUnitForm(forms.Form):
                     "not the day it is processed."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_later_than_today(self.fields["requested_on"])
+
 
 class WithdrawForm(forms.Form):
     on = forms.DateField(
@@ -141,6 +152,10 @@ class WithdrawForm(forms.Form):
         help_text=_("LA-7: before 1 December every unit's credits come back; from 1 December to 15 March only "
                     "second-semester units'; later none."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        no_later_than_today(self.fields["on"])
 
 
 class ExceptionDecisionForm(forms.Form):

@@ -8,7 +8,7 @@ before they write, and their previews call the same function, so a preview never
 refuse.
 
 Messages are translated when the rule runs (the language of the staff member's request); the rules read no
-clock and no database.
+clock and no database: "today" is an argument.
 """
 
 from __future__ import annotations
@@ -279,6 +279,15 @@ def contract_refusal(contract: ContractState) -> str | None:
     return None
 
 
+def future_request_refusal(requested_on: date | None, today: date | None) -> str | None:
+    """LA-6 / UH 3.4: the effective date is the date of the student's request, which cannot lie in the future: a
+    request is recorded once it was made."""
+    if requested_on is not None and today is not None and requested_on > today:
+        return _("The date of the student's request (%(date)s) is after today (%(today)s): record a request once "
+                 "it has been made.") % {"date": iso(requested_on), "today": iso(today)}
+    return None
+
+
 def addition_refusal(contract: ContractState, added_on: date | None = None, unit_code: str = "",
                      unit_programme_code: str = "", already_taken: bool = False) -> str | None:
     """Adding a course unit during the year (LA-3): not to a deregistered contract; a diploma contract takes units
@@ -303,10 +312,11 @@ def addition_refusal(contract: ContractState, added_on: date | None = None, unit
     return None
 
 
-def removal_refusal(contract: ContractState, line: LineState, requested_on: date | None = None) -> str | None:
+def removal_refusal(contract: ContractState, line: LineState, requested_on: date | None = None,
+                    today: date | None = None) -> str | None:
     """Removing a course unit at the student's request (UH 3.4, LA-6): not twice, not from a deregistered
     contract, not once the unit has a result; the request date lies between the day the unit was added and the
-    end of the academic year.
+    end of the academic year, and not after ``today``.
 
     Without ``requested_on`` only the line and its contract are checked (the form before it is filled in).
     """
@@ -320,27 +330,28 @@ def removal_refusal(contract: ContractState, line: LineState, requested_on: date
     if requested_on is not None and not line.added_on <= requested_on <= contract.year_ends_on:
         return _("The request date must fall between the day the unit was added (%(start)s) and the end of the "
                  "academic year (%(end)s).") % {"start": iso(line.added_on), "end": iso(contract.year_ends_on)}
-    return None
+    return future_request_refusal(requested_on, today)
 
 
-def deregistration_refusal(contract: ContractState, on: date | None = None) -> str | None:
+def deregistration_refusal(contract: ContractState, on: date | None = None, today: date | None = None
+                           ) -> str | None:
     """Withdrawal (UH 8.1) or change of programme (UH 3.6): once per contract, dated between the enrolment and
-    the end of the academic year (the date of the student's request)."""
+    the end of the academic year, on the date of the student's request, which is not after ``today``."""
     refusal = contract_refusal(contract)
     if refusal:
         return refusal
     if on is not None and not contract.enrolled_on <= on <= contract.year_ends_on:
         return _("The date must fall between the enrolment (%(start)s) and the end of the academic year "
                  "(%(end)s).") % {"start": iso(contract.enrolled_on), "end": iso(contract.year_ends_on)}
-    return None
+    return future_request_refusal(on, today)
 
 
-def programme_change_refusal(contract: ContractState, new_programme_code: str, on: date | None = None
-                             ) -> str | None:
+def programme_change_refusal(contract: ContractState, new_programme_code: str, on: date | None = None,
+                             today: date | None = None) -> str | None:
     """UH 3.6: a change of programme ends this contract and starts a diploma contract in another programme."""
     if new_programme_code and new_programme_code == contract.programme_code:
         return _("Choose another programme than %(programme)s.") % {"programme": contract.programme_code}
-    return deregistration_refusal(contract, on)
+    return deregistration_refusal(contract, on, today)
 
 
 def enrolment_refusal(unit_count: int, year_code: str, year_starts_on: date, year_ends_on: date,

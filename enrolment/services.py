@@ -81,22 +81,28 @@ def check_addition(contract: StudyContract, unit: CourseUnit | None = None, adde
                                    unit.programme.code if unit else "", already))
 
 
-def check_removal(line: ProgrammeLine, requested_on: date | None = None) -> None:
+def _today(today: date | None) -> date:
+    """The day the request dates may not pass (LA-6: the student's request counts); the views pass it."""
+    return today if today is not None else timezone.localdate()
+
+
+def check_removal(line: ProgrammeLine, requested_on: date | None = None, today: date | None = None) -> None:
     """The guard of :func:`remove_unit` (``rules.removal_refusal``)."""
     state = rules.LineState(unit_code=line.course_unit.code, added_on=line.added_on, removed_on=line.removed_on,
                             has_results=line.results.exists())
-    _refuse(rules.removal_refusal(contract_state(line.contract), state, requested_on))
+    _refuse(rules.removal_refusal(contract_state(line.contract), state, requested_on, _today(today)))
 
 
-def check_deregistration(contract: StudyContract, on: date | None = None) -> None:
+def check_deregistration(contract: StudyContract, on: date | None = None, today: date | None = None) -> None:
     """The guard of :func:`withdraw` (``rules.deregistration_refusal``)."""
-    _refuse(rules.deregistration_refusal(contract_state(contract), on))
+    _refuse(rules.deregistration_refusal(contract_state(contract), on, _today(today)))
 
 
 def check_programme_change(contract: StudyContract, programme: Programme | None = None,
-                           on: date | None = None) -> None:
+                           on: date | None = None, today: date | None = None) -> None:
     """The guard of :func:`change_programme` (``rules.programme_change_refusal``)."""
-    _refuse(rules.programme_change_refusal(contract_state(contract), programme.code if programme else "", on))
+    _refuse(rules.programme_change_refusal(contract_state(contract), programme.code if programme else "", on,
+                                           _today(today)))
 
 
 def check_enrolment(year: AcademicYear, enrolled_on: date, unit_ids) -> None:
@@ -253,10 +259,10 @@ def add_unit(
     return line
 
 
-def preview_removal(line: ProgrammeLine, requested_on: date) -> Preview:
+def preview_removal(line: ProgrammeLine, requested_on: date, today: date | None = None) -> Preview:
     """LA-6: whether removing the unit on the request date gives its credits back, before it is confirmed; after
     the guard of :func:`remove_unit`."""
-    check_removal(line, requested_on)
+    check_removal(line, requested_on, today)
     key = str(line.pk)
 
     def change(facts):
@@ -271,12 +277,12 @@ def preview_removal(line: ProgrammeLine, requested_on: date) -> Preview:
 
 
 @transaction.atomic
-def remove_unit(line: ProgrammeLine, requested_on: date, by=None) -> ProgrammeLine:
+def remove_unit(line: ProgrammeLine, requested_on: date, by=None, today: date | None = None) -> ProgrammeLine:
     """Deregistration from a course unit (UH 3.4); the refund follows LA-6 on the date of the student's request."""
     Student.objects.select_for_update().get(pk=line.student_id)
     line = ProgrammeLine.objects.select_related(
         "course_unit", "contract", "contract__programme", "contract__academic_year", "academic_year").get(pk=line.pk)
-    check_removal(line, requested_on)
+    check_removal(line, requested_on, today)
     line.removed_on = requested_on
     line.removal_recorded_at = timezone.now()
     line.removal_recorded_by = by
@@ -285,10 +291,10 @@ def remove_unit(line: ProgrammeLine, requested_on: date, by=None) -> ProgrammeLi
     return line
 
 
-def preview_deregistration(contract: StudyContract, on: date, reason: str) -> Preview:
+def preview_deregistration(contract: StudyContract, on: date, reason: str, today: date | None = None) -> Preview:
     """LA-7 / LA-8 / LA-9 / LA-10: the refunds of a withdrawal or change of programme on that date, after the
     guard of :func:`withdraw`."""
-    check_deregistration(contract, on)
+    check_deregistration(contract, on, today)
     key = str(contract.pk)
 
     def change(facts):
@@ -300,9 +306,9 @@ def preview_deregistration(contract: StudyContract, on: date, reason: str) -> Pr
                    balance_at(contract.student_id, on), 0)
 
 
-def _deregister(contract: StudyContract, on: date, reason: str, by) -> StudyContract:
+def _deregister(contract: StudyContract, on: date, reason: str, by, today: date | None) -> StudyContract:
     contract = StudyContract.objects.select_related("academic_year", "programme").get(pk=contract.pk)
-    check_deregistration(contract, on)
+    check_deregistration(contract, on, today)
     contract.deregistered_on, contract.deregistration_reason = on, reason
     contract.deregistration_recorded_by = by
     contract.save(update_fields=["deregistered_on", "deregistration_reason", "deregistration_recorded_by"])
@@ -310,16 +316,16 @@ def _deregister(contract: StudyContract, on: date, reason: str, by) -> StudyCont
 
 
 @transaction.atomic
-def withdraw(contract: StudyContract, on: date, by=None) -> StudyContract:
+def withdraw(contract: StudyContract, on: date, by=None, today: date | None = None) -> StudyContract:
     """Deregistration from a programme (UH 8.1), effective on the date of the student's request."""
     Student.objects.select_for_update().get(pk=contract.student_id)
-    contract = _deregister(contract, on, DeregistrationReason.WITHDRAWAL, by)
+    contract = _deregister(contract, on, DeregistrationReason.WITHDRAWAL, by, today)
     sync_ledgers([contract.student_id], by=by)
     return contract
 
 
 def preview_programme_change(contract: StudyContract, programme: Programme, on: date, unit_ids: Iterable[int],
-                             exempted_ids: Iterable[int] = ()) -> Preview:
+                             exempted_ids: Iterable[int] = (), today: date | None = None) -> Preview:
     """UH 3.6: what ``services.change_programme`` would check and write, without writing anything.
 
     The checks see the student as the service does: the old contract already deregistered (its units and credits
@@ -327,7 +333,7 @@ def preview_programme_change(contract: StudyContract, programme: Programme, on: 
     enrolment (EN-2). The movements are the old contract's refunds (LA-7, LA-8, LA-10) and the new contract's
     deduction (LA-3).
     """
-    check_programme_change(contract, programme, on)
+    check_programme_change(contract, programme, on, today)
     unit_ids = list(unit_ids)
     student: Student = contract.student
     year: AcademicYear = contract.academic_year
@@ -341,7 +347,7 @@ def preview_programme_change(contract: StudyContract, programme: Programme, on: 
         situation = dataclasses.replace(situation, earlier_bachelor_enrolment=True)
     # LA-14 counts the old contract's refunds, dated the day of the change (LA-7; see
     # tests/enrolment/test_services.py::test_la14_change_of_programme_counts_the_refund_of_the_old_contract).
-    refunds = preview_deregistration(contract, on, DeregistrationReason.PROGRAMME_CHANGE).movements
+    refunds = preview_deregistration(contract, on, DeregistrationReason.PROGRAMME_CHANGE, today).movements
     situation = dataclasses.replace(situation, balance=situation.balance + sum(m.credits for m in refunds
                                                                                if m.on <= on))
     outcome = rules.enrolment_checks(request, situation, year.rules, _exceptions(student, year))
@@ -370,12 +376,12 @@ def preview_programme_change(contract: StudyContract, programme: Programme, on: 
 
 @transaction.atomic
 def change_programme(contract: StudyContract, programme: Programme, on: date, unit_ids: Iterable[int],
-                     exempted_ids: Iterable[int] = (), by=None) -> StudyContract:
+                     exempted_ids: Iterable[int] = (), by=None, today: date | None = None) -> StudyContract:
     """UH 3.6: a change of programme ends this contract and starts a new diploma contract on the same day."""
     Student.objects.select_for_update().get(pk=contract.student_id)
     contract = StudyContract.objects.select_related("academic_year", "programme", "student").get(pk=contract.pk)
-    check_programme_change(contract, programme, on)
-    old = _deregister(contract, on, DeregistrationReason.PROGRAMME_CHANGE, by)
+    check_programme_change(contract, programme, on, today)
+    old = _deregister(contract, on, DeregistrationReason.PROGRAMME_CHANGE, by, today)
     sync_ledgers([old.student_id], by=by)  # the old contract's refunds count for the new enrolment (LA-14)
     new = enrol(old.student, programme, old.academic_year, ContractKind.DIPLOMA, on, unit_ids, exempted_ids, by=by)
     return new

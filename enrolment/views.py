@@ -386,7 +386,7 @@ class RemoveUnitView(TwoStepAction):
 
     def preview(self, form):
         on = form.cleaned_data["requested_on"]
-        result = preview_dict(services.preview_removal(self.line, on), on)
+        result = preview_dict(services.preview_removal(self.line, on, today=timezone.localdate()), on)
         refunds = [m for m in result["movements"] if m.credits > 0]
         if refunds:
             result["notes"] = [("success", _("Refund: %(credits)+d credits come back to the learning account (LA-6).")
@@ -405,7 +405,8 @@ class RemoveUnitView(TwoStepAction):
         return result
 
     def commit(self, form):
-        services.remove_unit(self.line, form.cleaned_data["requested_on"], by=self.request.user)
+        services.remove_unit(self.line, form.cleaned_data["requested_on"], by=self.request.user,
+                             today=timezone.localdate())
         return _("%(unit)s is removed from the study programme.") % {"unit": self.line.course_unit.code}
 
 
@@ -423,7 +424,8 @@ class WithdrawView(ContractAction):
 
     def preview(self, form):
         on = form.cleaned_data["on"]
-        result = preview_dict(services.preview_deregistration(self.contract, on, DeregistrationReason.WITHDRAWAL), on)
+        result = preview_dict(services.preview_deregistration(self.contract, on, DeregistrationReason.WITHDRAWAL,
+                                                              today=timezone.localdate()), on)
         refunded = sum(m.credits for m in result["movements"] if m.credits > 0)
         if refunded:
             result["notes"] = [("success", _("Refund: %(credits)+d credits come back to the learning account (LA-7).")
@@ -433,7 +435,7 @@ class WithdrawView(ContractAction):
         return result
 
     def commit(self, form):
-        services.withdraw(self.contract, form.cleaned_data["on"], by=self.request.user)
+        services.withdraw(self.contract, form.cleaned_data["on"], by=self.request.user, today=timezone.localdate())
         return _("The contract for %(programme)s is deregistered.") % {"programme": self.contract.programme.code}
 
 
@@ -453,12 +455,12 @@ class ChangeProgrammeView(UnitTableMixin, ContractAction):
     def preview(self, form):
         d = form.cleaned_data
         result = services.preview_programme_change(self.contract, d["programme"], d["on"], form.unit_ids(),
-                                                  form.exempted_ids())
+                                                  form.exempted_ids(), today=timezone.localdate())
         return preview_dict(result, d["on"])
 
     def commit(self, form):
         d = form.cleaned_data
         new = services.change_programme(self.contract, d["programme"], d["on"], form.unit_ids(), form.exempted_ids(),
-                                        by=self.request.user)
+                                        by=self.request.user, today=timezone.localdate())
         return _("The student moved from %(old)s to %(new)s.") % {"old": self.contract.programme.code,
                                                                   "new": new.programme.code}

@@ -11,6 +11,7 @@ from enrolment import services
 from enrolment.models import ExceptionRule, ProgrammeLine, StudyContract
 from students.models import LedgerMovement
 from students.services import balance_at, sync_ledgers
+from tests.clock import Clock
 from tests.enrolment.factories import (
     CourseUnitFactory,
     ProgrammeFactory,
@@ -21,6 +22,12 @@ from tests.enrolment.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    """Requests dated up to the end of 2026-2027 are in the past for these tests, whatever day they run."""
+    return Clock(monkeypatch, date(2027, 9, 12))
 
 
 @pytest.fixture

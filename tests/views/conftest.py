@@ -4,11 +4,11 @@ import copy
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from enrolment.dataset.importer import import_dataset
 from enrolment.models import CourseUnit, Programme, StudyContract
 from students.models import Student
+from tests.clock import Clock
 
 YEAR = {
     "code": "2026-2027", "starts_on": "2026-09-14", "ends_on": "2027-09-12",
@@ -66,26 +66,9 @@ def dataset(students=(), enrolments=()):
 TODAY = date(2027, 1, 15)
 
 
-class Clock:
-    """The pages' "today" (``timezone.localdate()``), fixed so that the dates of the tests stay in the past
-    whatever day they run; ``today.set(date)`` moves it."""
-
-    def __init__(self, monkeypatch, value: date):
-        self.value = value
-        real = timezone.localdate
-
-        def localdate(value=None, timezone=None):
-            return self.value if value is None else real(value, timezone)
-
-        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-
-    def set(self, value: date) -> date:
-        self.value = value
-        return value
-
-
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
+    """The pages' "today": 2027-01-15, in the middle of the school's academic year; ``today.set(date)``."""
     return Clock(monkeypatch, TODAY)
 
 

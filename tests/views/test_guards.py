@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from enrolment.models import ProgrammeLine, StudyContract
 from enrolment.services import EnrolmentRefused, preview_addition, preview_removal, remove_unit, withdraw
@@ -25,7 +26,7 @@ def refused_at_preview(client, url, data, reason):
     assert response.templates[0].name != "enrolment/action_preview.html"
     errors = " ".join(response.context["form"].non_field_errors())
     assert reason in errors
-    assert reason in response.content.decode()
+    assert escape(reason) in response.content.decode()
     assert table_counts() == before
     return response
 
@@ -122,3 +123,34 @@ def test_the_service_previews_refuse_like_the_services(school):
     with pytest.raises(EnrolmentRefused, match="between the enrolment"):
         preview_addition(school["contract"], school["units"]["INF201"], date(2026, 9, 1))
     assert not LedgerMovement.objects.filter(student=school["an"], kind="refund").exists()
+
+
+# ------------------------------------------------------------------------- request dates after today ----
+@pytest.mark.parametrize("name", ["enrolment:remove_unit", "enrolment:withdraw", "enrolment:change_programme"])
+def test_a_request_dated_after_today_is_refused(client_as, student_admin, school, today, name):
+    units = school["units"]
+    target = line(school, "INF101").pk if name == "enrolment:remove_unit" else school["contract"].pk
+    url = reverse(name, args=[target])
+    field = "requested_on" if name == "enrolment:remove_unit" else "on"
+    data = {"programme": school["ba_mat"].pk, "units": [units["MAT101"].pk, units["MAT102"].pk]} \
+        if name == "enrolment:change_programme" else {}
+    client = client_as(student_admin)
+    reason = ("The date of the student's request (2027-01-16) is after today (2027-01-15): record a request once "
+              "it has been made.")
+    refused_at_preview(client, url, {**data, field: "2027-01-16"}, reason)
+    response = post(client, url, {**data, field: "2027-01-16"}, "confirm")  # a forged confirmation too
+    assert reason in " ".join(response.context["form"].non_field_errors())
+    # today itself is fine
+    assert post(client, url, {**data, field: "2027-01-15"}, "preview").templates[0].name == \
+        "enrolment/action_preview.html"
+
+
+def test_the_future_request_rule_takes_today_as_an_argument():
+    from enrolment.rules import ContractState, LineState, deregistration_refusal, removal_refusal
+
+    contract = ContractState("BA-INF", "diploma", date(2026, 9, 10), "2026-2027", date(2027, 9, 12))
+    inf101 = LineState("INF101", date(2026, 9, 10))
+    assert removal_refusal(contract, inf101, date(2026, 11, 20), today=date(2026, 11, 20)) is None
+    assert "after today" in removal_refusal(contract, inf101, date(2026, 11, 21), today=date(2026, 11, 20))
+    assert deregistration_refusal(contract, date(2026, 12, 1), today=date(2027, 1, 1)) is None
+    assert "after today" in deregistration_refusal(contract, date(2027, 1, 2), today=date(2027, 1, 1))
