@@ -33,6 +33,8 @@ class Irregularity(models.Model):
     reported_on = models.DateField(_("reported to the chair on"))
     reported_by_name = models.CharField(_("reported by (invigilator)"), max_length=200)
     description = models.TextField(_("what happened"))
+    # IR-1 (UH 18.1.1): a report after the limit of five working days is flagged, never refused.
+    reported_late = models.BooleanField(_("reported after the limit"), default=False)
     status = models.CharField(max_length=20, choices=IrregularityStatus.choices, default=IrregularityStatus.REPORTED)
     ombudsperson_informed_on = models.DateField(_("ombudsperson informed on"), null=True, blank=True)
     student_informed_on = models.DateField(_("student informed on"), null=True, blank=True)
@@ -42,11 +44,16 @@ class Irregularity(models.Model):
     acting_vice_chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                           blank=True, related_name="+")
     replacement_reason = models.TextField(_("why the chair or vice chair is replaced"), blank=True)
+    chair_is_party = models.BooleanField(_("the chair is a party"), default=False)
+    vice_chair_is_party = models.BooleanField(_("the vice chair is a party"), default=False)
     irregularity_found = models.BooleanField(_("irregularity established"), null=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
     retake_allowed = models.BooleanField(_("may retake the exam"), default=False)  # IR-3: no irregularity
     referred_to_rector = models.BooleanField(_("very serious: referred to the rector"), default=False)
+    referred_on = models.DateField(_("proposed to the rector on"), null=True, blank=True)
+    rector_decided_on = models.DateField(_("the rector decided on"), null=True, blank=True)
+    rector_decision = models.TextField(_("the rector's decision"), blank=True)
     letter_sent_on = models.DateField(_("decision letter sent on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -61,6 +68,10 @@ class Irregularity(models.Model):
                                    condition=Q(reported_on__gte=models.F("discovered_on"))),
             models.CheckConstraint(name="irregularity_decision_has_reasons",
                                    condition=Q(decided_on__isnull=True) | ~Q(decision_reasons="")),
+            models.CheckConstraint(name="irregularity_status_known",
+                                   condition=Q(status__in=[s.value for s in IrregularityStatus])),
+            # One file per student, unit and exam period: a second report of the same facts is the same file.
+            models.UniqueConstraint(fields=["student", "course_unit", "exam_period"], name="irregularity_once"),
         ]
 
     def __str__(self):
@@ -115,6 +126,9 @@ class Sanction(AppendOnly):
     irregularity = models.ForeignKey(Irregularity, on_delete=models.PROTECT, related_name="sanctions")
     kind = models.CharField(_("sanction"), max_length=20, choices=SanctionKind.choices)
     adjusted_grade = models.PositiveSmallIntegerField(_("adjusted grade"), null=True, blank=True)
+    # UH 18.3.1: in a first opportunity the bureau may keep the grades of some units (their codes).
+    retained_units = models.JSONField(_("grades retained"), default=list, blank=True)
+    # The result versions this sanction wrote (each supersedes the version it replaced).
     results = models.ManyToManyField("examinations.Result", related_name="sanctions", blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -127,4 +141,9 @@ class Sanction(AppendOnly):
                 condition=(Q(kind="adjusted_grade") & Q(adjusted_grade__gte=0) & Q(adjusted_grade__lte=20))
                 | (~Q(kind="adjusted_grade") & Q(adjusted_grade__isnull=True)),
             ),
+            # IR-4 (UH 18.3.1): one of the sanctions, and in addition at most the exclusion from the second.
+            models.UniqueConstraint(fields=["irregularity"], condition=~Q(kind="excluded_second"),
+                                    name="sanction_one_main"),
+            models.UniqueConstraint(fields=["irregularity"], condition=Q(kind="excluded_second"),
+                                    name="sanction_one_exclusion"),
         ]
