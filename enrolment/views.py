@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -204,6 +205,8 @@ def summary_of(form) -> list[tuple[str, str]]:
 def display(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str | Promise):  # a choice's label is a lazy translation, not a list of letters
+        return str(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if hasattr(value, "isoformat"):

@@ -246,3 +246,19 @@ def test_change_programme_preview_counts_the_old_contracts_refunds(client_as, st
     la14 = next(f for f in preview.context["findings"] if f.rule == "LA-14")
     assert la14.ok, la14.message  # 3 + the 17 refunded on the day of the change: 12 fit
     assert (preview.context["balance_before"], preview.context["balance_after"]) == (3, 8)
+
+
+def test_enrol_preview_shows_the_contract_type_as_words(client_as, student_admin, school):
+    bram, units = school["bram"], school["units"]
+    url = reverse("enrolment:enrol", args=[bram.number])
+    data = {"academic_year": school["contract"].academic_year_id, "programme": school["ba_inf"].pk,
+            "kind": "diploma", "enrolled_on": "2026-09-20",
+            "units": [units[c].pk for c in ("INF101", "INF102", "INF103")]}
+    client = client_as(student_admin)
+    preview = post(client, url, data, "preview")
+    summary = dict(preview.context["summary"])
+    assert summary["Contract"] == "Diploma contract"
+    assert summary["Course units"] == "INF101, INF102, INF103"
+    assert "D, i, p" not in preview.content.decode()
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+    assert dict(post(client, url, data, "preview").context["summary"])["Contract"] == "Diplomacontract"
