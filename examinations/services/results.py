@@ -12,10 +12,29 @@ from datetime import date
 
 from django.db import transaction
 
-from enrolment.models import ProgrammeLine
+from config.access import Role, has_role
+from config.calendar import holidays_around
+from enrolment.models import AcademicYear, CourseUnit, ProgrammeLine
+from students.models import Student
 from students.services import sync_ledgers
 
-from ..models import AFTER_PUBLICATION, ExamPeriod, Outcome, Proclamation, Result, ResultProcedure
+from ..models import (
+    CourseUnitLecturer,
+    ExamPeriod,
+    MaterialError,
+    Outcome,
+    Proclamation,
+    Result,
+    ResultProcedure,
+    RetakeRequest,
+    RetakeStatus,
+    SecondOpportunityRegistration,
+    StudyProgressDecision,
+    TieDeclaration,
+)
+from ..models.results import AFTER_PUBLICATION
+from ..rules import results as result_rules
+from ..rules.deliberation import Attempt
 
 
 class ResultRefused(Exception):
@@ -80,3 +99,277 @@ def record_result(line: ProgrammeLine, exam_period: ExamPeriod, outcome: str, gr
     if published:
         sync_ledgers([line.student_id])
     return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who may grade what (EX-11), shared by the grid and the file import.
+
+
+def is_results_admin(user) -> bool:
+    """The student administration (and superusers) enter results for every unit (UH 15.2, 13.1.2)."""
+    return has_role(user, (Role.STUDENT_ADMIN,))
+
+
+def coordinated_unit_ids(user) -> set[int]:
+    return set(CourseUnitLecturer.objects.filter(user_id=user.pk, coordinating=True)
+               .values_list("course_unit_id", flat=True))
+
+
+def tied_student_ids(user) -> frozenset[int]:
+    """EX-11: the students this person declared a family or cohabitation tie with."""
+    return frozenset(TieDeclaration.objects.filter(person_id=user.pk).values_list("student_id", flat=True))
+
+
+def unit_exam_periods(unit: CourseUnit, periods) -> list[ExamPeriod]:
+    """The exam periods of a year in which ``unit`` is examined: its first-opportunity period and, when the
+    study guide gives it two opportunities, the second-opportunity period(s) (EX-1, UH 12.2)."""
+    return [p for p in periods if (p.opportunity == 1 and p.code == unit.exam_period_code)
+            or (p.opportunity == 2 and unit.opportunities == 2)]
+
+
+def period_refusal(unit: CourseUnit, period: ExamPeriod) -> str | None:
+    if period.opportunity == 2 and unit.opportunities < 2:
+        return f"{unit.code} has one exam opportunity a year (UH 12.2.2)."
+    if period.opportunity == 1 and unit.exam_period_code != period.code:
+        return f"{unit.code} is examined in {unit.exam_period_code}, not in {period.code}."
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The grid: results of one unit in one exam period, entered by its coordinating lecturer or the administration.
+
+
+class GridRefused(ResultRefused):
+    """Some cells of a grid are wrong; nothing was saved. ``errors`` maps a line id to the reason."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(f"{len(errors)} result(s) could not be recorded; nothing was saved.")
+        self.errors = errors
+
+
+@transaction.atomic
+def enter_results(user, unit: CourseUnit, period: ExamPeriod, entries: dict[int, str]) -> tuple[int, int]:
+    """Record the grid's cells (``line id -> cell text``; blank cells change nothing) through
+    :func:`record_result`. Every cell is checked first; one wrong cell saves nothing. Returns (recorded,
+    unchanged)."""
+    refusal = period_refusal(unit, period)
+    if refusal:
+        raise ResultRefused(refusal)
+    admin = is_results_admin(user)
+    coordinator = unit.pk in coordinated_unit_ids(user)
+    if not admin and not coordinator:
+        raise ResultRefused(f"Only the coordinating lecturer of {unit.code} or the student administration enters its "
+                            "results (UH 15.2).")
+    ties = tied_student_ids(user) if coordinator else frozenset()
+    entries = {line_id: text for line_id, text in entries.items() if text is not None and str(text).strip()}
+    lines = {ln.pk: ln for ln in ProgrammeLine.objects.select_related("contract", "course_unit").filter(
+        pk__in=entries, course_unit=unit, academic_year_id=period.academic_year_id)}
+    current = {(r.student_id, r.course_unit_id): r for r in Result.objects.filter(
+        student_id__in=[ln.student_id for ln in lines.values()], academic_year_id=period.academic_year_id,
+        course_unit=unit, opportunity=period.opportunity, is_current=True)}
+    published = {programme for (p, programme) in proclaimed_pairs() if p == period.pk}
+    errors, todo = {}, []
+    for line_id, text in entries.items():
+        line = lines.get(line_id)
+        if line is None:
+            errors[line_id] = f"This student does not take {unit.code} in {period.academic_year}."
+            continue
+        try:
+            parsed = result_rules.parse_result(text, unit.result_kind)
+        except result_rules.InvalidResult as bad:
+            errors[line_id] = str(bad)
+            continue
+        old = current.get((line.student_id, unit.pk))
+        if old is not None and (old.outcome, old.grade) == (parsed.outcome, parsed.grade):
+            continue
+        if result_rules.examiner_excluded(line.student_id, ties):
+            errors[line_id] = ("You declared a tie with this student: the chair appoints another examiner "
+                               "(UH 13.1.2).")
+        elif line.removed_on is not None:
+            errors[line_id] = f"{unit.code} was removed from the study programme on {line.removed_on}."
+        elif line.exempted:
+            errors[line_id] = f"The student is exempted from {unit.code}."
+        elif line.contract.programme_id in published:
+            errors[line_id] = ("The results of this exam period are proclaimed: a result changes only through the "
+                               "material-error procedure (EX-10) or an appeal outcome.")
+        else:
+            todo.append((line, parsed))
+    if errors:
+        raise GridRefused(errors)
+    for line, parsed in todo:
+        record_result(line, period, parsed.outcome, parsed.grade, by=user, procedure=ResultProcedure.ENTRY)
+    return len(todo), len(entries) - len(todo)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# EX-2 and EX-3
+
+
+def _line(student: Student, year: AcademicYear, unit: CourseUnit) -> ProgrammeLine:
+    line = (ProgrammeLine.objects.select_related("contract", "course_unit")
+            .filter(student=student, academic_year=year, course_unit=unit, removed_on__isnull=True).first())
+    if line is None:
+        raise ResultRefused(f"{unit.code} is not in the study programme of {student.number} in {year.code}.")
+    if line.exempted:
+        raise ResultRefused(f"{student.number} is exempted from {unit.code} in {year.code}.")
+    return line
+
+
+def _first_opportunity(student: Student, year: AcademicYear, unit: CourseUnit) -> Attempt | None:
+    r = Result.objects.filter(student=student, academic_year=year, course_unit=unit, opportunity=1,
+                              is_current=True).first()
+    return Attempt(1, r.outcome, r.grade) if r else None
+
+
+def tolerance_announcement(student: Student, year: AcademicYear, unit: CourseUnit) -> date | None:
+    """The date of the proclaimed decision that tolerated this unit's fail (EX-3: "the announcement that he
+    satisfied the tolerance rules"), or ``None`` when no decision of the year's first opportunity tolerates it."""
+    dates = [d.decided_on for d in StudyProgressDecision.objects.filter(
+        student=student, exam_period__academic_year=year, exam_period__opportunity=1, is_current=True)
+        if any(unit.code in (p.get("tolerated") or ()) for p in d.packages or ())]
+    return min(dates) if dates else None
+
+
+@transaction.atomic
+def register_second_opportunity(student: Student, year: AcademicYear, unit: CourseUnit, registered_on: date,
+                                by) -> SecondOpportunityRegistration:
+    """EX-2 (UH 12.2.5): record the student's registration of a failed unit for the second opportunity.
+    Idempotent: registering again returns the registration on record."""
+    rr = result_rules.require_result_rules(year.rules)
+    Student.objects.select_for_update().filter(pk=student.pk).first()
+    existing = SecondOpportunityRegistration.objects.filter(student=student, academic_year=year,
+                                                            course_unit=unit).first()
+    if existing is not None:
+        return existing
+    _line(student, year, unit)
+    tolerated = tolerance_announcement(student, year, unit) is not None
+    granted = RetakeRequest.objects.filter(student=student, academic_year=year, course_unit=unit,
+                                           status=RetakeStatus.GRANTED).exists()
+    refusal = result_rules.second_opportunity_refusal(
+        registered_on, result_rules.second_opportunity_window(year.ends_on, rr), unit.opportunities,
+        _first_opportunity(student, year, unit), tolerated=tolerated, retake_granted=granted)
+    if refusal:
+        raise ResultRefused(refusal)
+    return SecondOpportunityRegistration.objects.create(student=student, academic_year=year, course_unit=unit,
+                                                        registered_on=registered_on, recorded_by=by)
+
+
+@transaction.atomic
+def request_retake(student: Student, year: AcademicYear, unit: CourseUnit, requested_on: date,
+                   by) -> RetakeRequest:
+    """EX-3 (UH 12.2.6): record a written request to retake a tolerated fail. In time (10 working days after the
+    announcement, Belgian holidays excluded) it is granted and the unit is registered for the second
+    opportunity; a late request is recorded as refused (``LATE``), the deadline in :attr:`late_by`.
+    Idempotent: a second request for the same unit returns the first."""
+    rr = result_rules.require_result_rules(year.rules)
+    Student.objects.select_for_update().filter(pk=student.pk).first()
+    existing = RetakeRequest.objects.filter(student=student, academic_year=year, course_unit=unit).first()
+    if existing is not None:
+        return existing
+    _line(student, year, unit)
+    announced = tolerance_announcement(student, year, unit)
+    if announced is None:
+        raise ResultRefused(f"{unit.code} is not a tolerated fail of {student.number} in {year.code}: a retake "
+                            "request (UH 12.2.6) is for a fail tolerated at the first opportunity.")
+    deadline = result_rules.retake_request_deadline(announced, holidays_around(announced), rr)
+    in_time = requested_on <= deadline
+    request = RetakeRequest.objects.create(
+        student=student, academic_year=year, course_unit=unit, requested_on=requested_on,
+        status=RetakeStatus.GRANTED if in_time else RetakeStatus.LATE, recorded_by=by)
+    if in_time:
+        SecondOpportunityRegistration.objects.get_or_create(
+            student=student, academic_year=year, course_unit=unit,
+            defaults={"registered_on": requested_on, "recorded_by": by})
+    request.deadline = deadline
+    return request
+
+
+def retake_deadline(request: RetakeRequest) -> date | None:
+    rr = request.academic_year.rules.results
+    announced = tolerance_announcement(request.student, request.academic_year, request.course_unit)
+    if rr is None or announced is None:
+        return None
+    return result_rules.retake_request_deadline(announced, holidays_around(announced), rr)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# EX-10: material errors in a published result
+
+
+def decision_date(result: Result) -> date | None:
+    """The date the bureau or committee decided on this result: its proclamation's meeting, else the
+    announcement itself; ``None`` while the result is not proclaimed."""
+    p = (Proclamation.objects.select_related("meeting")
+         .filter(exam_period_id=result.exam_period_id, programme_id=result.line.contract.programme_id).first())
+    if p is None:
+        return None
+    return p.meeting.held_on if p.meeting_id else p.published_on
+
+
+@transaction.atomic
+def report_material_error(result: Result, reported_on: date, reported_by_name: str, description: str,
+                          by) -> MaterialError:
+    """EX-10 (UH 15.5.3): record the formal report of a suspected material error in a proclaimed result.
+    Reported late, it is still recorded: an error to the student's disadvantage may be corrected any time."""
+    result = Result.objects.select_for_update().select_related("line__contract").get(pk=result.pk)
+    if not result.is_current:
+        raise ResultRefused("This version of the result has been superseded; report on the current one.")
+    if decision_date(result) is None:
+        raise ResultRefused("This result is not proclaimed yet: before the proclamation it is simply changed in the "
+                            "grid (UH 15.5.1).")
+    if not description.strip() or not reported_by_name.strip():
+        raise ResultRefused("Say who reported the error and what is wrong.")
+    return MaterialError.objects.create(result=result, reported_on=reported_on,
+                                        reported_by_name=reported_by_name.strip(), description=description.strip(),
+                                        recorded_by=by)
+
+
+@transaction.atomic
+def decide_material_error(error: MaterialError, decided_on: date, corrected: bool, outcome: str | None,
+                          grade: int | None, reason: str, by) -> MaterialError:
+    """EX-10 (UH 15.5.3-4): decide a reported material error. A correction is a new version of the result through
+    :func:`record_result` (procedure ``material_error``, with its reason and decision date), allowed within the
+    limits of the rule (any time when the error was to the student's disadvantage)."""
+    error = MaterialError.objects.select_for_update().select_related(
+        "result__line__contract", "result__line__course_unit", "result__exam_period__academic_year").get(pk=error.pk)
+    if error.decided_on is not None:
+        raise ResultRefused(f"This report was already decided on {error.decided_on}.")
+    result = error.result
+    if decided_on < error.reported_on:
+        raise ResultRefused(f"The decision ({decided_on}) cannot come before the report ({error.reported_on}).")
+    if not reason.strip():
+        raise ResultRefused("A decision on a material error needs its reason.")
+    correction = None
+    if corrected:
+        if (outcome, grade) == (result.outcome, result.grade):
+            raise ResultRefused("The corrected result is the same as the recorded one.")
+        rr = result_rules.require_result_rules(result.exam_period.academic_year.rules)
+        current = Result.objects.filter(student_id=result.student_id, academic_year_id=result.academic_year_id,
+                                        course_unit_id=result.course_unit_id, opportunity=result.opportunity,
+                                        is_current=True).first()
+        if current is None or current.pk != result.pk:
+            raise ResultRefused("The result has changed since the report; report the error on the current version.")
+        refusal = result_rules.material_error_refusal(decision_date(result), error.reported_on, decided_on,
+                                                      (result.outcome, result.grade), (outcome, grade), rr)
+        if refusal:
+            raise ResultRefused(refusal)
+        correction = record_result(result.line, result.exam_period, outcome, grade, by=by,
+                                   procedure=ResultProcedure.MATERIAL_ERROR, reason=reason.strip(),
+                                   decided_on=decided_on)
+    MaterialError.objects.filter(pk=error.pk).update(decided_on=decided_on, corrected=corrected,
+                                                     correction=correction)
+    error.refresh_from_db()
+    return error
+
+
+@transaction.atomic
+def record_student_notified(error: MaterialError, notified_on: date) -> MaterialError:
+    """EX-10 (UH 15.5.4): the student administration informs the student of the corrected result."""
+    error = MaterialError.objects.select_for_update().get(pk=error.pk)
+    if error.decided_on is None:
+        raise ResultRefused("Decide the report before notifying the student.")
+    if notified_on < error.decided_on:
+        raise ResultRefused(f"The student cannot be notified ({notified_on}) before the decision ({error.decided_on}).")
+    MaterialError.objects.filter(pk=error.pk).update(student_notified_on=notified_on)
+    error.refresh_from_db()
+    return error
