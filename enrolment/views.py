@@ -149,8 +149,8 @@ class TwoStepAction(RoleRequiredMixin, View):
                     exception_form = None
         try:
             preview = self.preview(form)
-        except EnrolmentRefused as refused:
-            form.add_error(None, str(refused))
+        except (EnrolmentRefused, ValueError, ValidationError) as refused:
+            form.add_error(None, refusal_text(refused))
             return self.render_form(form)
         return self.render_preview(form, preview, exception_form)
 

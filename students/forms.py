@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,9 @@ class CorrectionForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput, initial=today)
     reference = forms.CharField(label=_("Decision reference"), max_length=100)
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    # One token per filled-in form, carried through the preview to the confirmation: a second confirmation of the
+    # same form (Back, then Confirm) is refused (students.services.record_correction).
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
     def clean_credits(self):
         credits = self.cleaned_data["credits"]

@@ -99,6 +99,9 @@ class LedgerMovement(models.Model):
     article = models.CharField(_("rule"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     reference = models.CharField(_("decision reference"), max_length=100, blank=True)
+    # The one-time token of the form that recorded a staff correction (LA-13): a second submit of the same
+    # form (Back, then Confirm again) finds it taken and changes nothing.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -110,6 +113,7 @@ class LedgerMovement(models.Model):
         ordering = ["on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["student", "cause", "revision"], name="movement_unique_cause_revision"),
+            models.UniqueConstraint(fields=["form_token"], name="movement_unique_form_token"),
             models.CheckConstraint(name="movement_credits_not_zero", condition=~models.Q(credits=0)),
         ]
         indexes = [models.Index(fields=["student", "on"])]

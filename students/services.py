@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from config.regulations import get_regulations
 from enrolment.models import AcademicYear, CourseUnit, Degree, EducationPeriod, ProgrammeLine, StudyContract
@@ -206,20 +207,64 @@ def record_register_opening(student: Student, balance: int, as_of: date, bonus_u
     return sync_ledgers([student.pk], by=by, reason="opening balance from the register")
 
 
-@transaction.atomic
-def record_correction(student: Student, credits: int, on: date, reference: str, reason: str, by) -> LedgerMovement:
-    """LA-13: a correction decided elsewhere (e.g. the Council for Disputes restoring credits for force majeure)."""
+class CorrectionRefused(ValueError):
+    """A correction that is not recorded; the message says why, in the staff member's language."""
+
+
+def _already_recorded(student: Student, credits: int, on: date, reference: str, token) -> LedgerMovement | None:
+    """The correction a second submit would repeat: the one recorded with this form's token, or one with the same
+    credits, date and decision reference (one decision is recorded once)."""
+    manual = LedgerMovement.objects.filter(student=student, cause__startswith=rules.MANUAL_CAUSE_PREFIX)
+    if token is not None:
+        same_form = LedgerMovement.objects.filter(form_token=token).first()
+        if same_form is not None:
+            return same_form
+    return manual.filter(credits=credits, on=on, reference=reference.strip()[:100]).first()
+
+
+def _already_recorded_message(movement: LedgerMovement) -> str:
+    return _("This correction is already recorded (%(credits)+d credits on %(date)s, decision %(reference)s): "
+             "nothing was changed.") % {"credits": movement.credits, "date": movement.on.isoformat(),
+                                        "reference": movement.reference}
+
+
+def check_correction(student: Student, credits: int, on: date, reference: str, token=None) -> None:
+    """LA-13: refuse a correction that is already on the ledger (the preview and :func:`record_correction`)."""
     if credits == 0:
-        raise ValueError("A correction of 0 credits changes nothing.")
+        raise CorrectionRefused(_("A correction of 0 credits changes nothing."))
+    existing = _already_recorded(student, credits, on, reference, token)
+    if existing is not None:
+        raise CorrectionRefused(_already_recorded_message(existing))
+
+
+@transaction.atomic
+def record_correction(student: Student, credits: int, on: date, reference: str, reason: str, by,
+                      token=None) -> LedgerMovement:
+    """LA-13: a correction decided elsewhere (e.g. the Council for Disputes restoring credits for force majeure).
+
+    Idempotent: ``token`` is the one-time token of the form that asks for it, kept on the movement under a unique
+    constraint, so that submitting the same form twice records one correction; a correction with the same
+    credits, date and decision reference as one on record is refused too. Either way nothing is written and
+    :class:`CorrectionRefused` says so.
+    """
     if not reference.strip() or not reason.strip():
-        raise ValueError("A correction needs the decision's reference and a reason.")
+        raise CorrectionRefused(_("A correction needs the decision's reference and a reason."))
     Student.objects.select_for_update().get(pk=student.pk)
+    check_correction(student, credits, on, reference, token)
     n = LedgerMovement.objects.filter(student=student, cause__startswith=rules.MANUAL_CAUSE_PREFIX).count()
-    return LedgerMovement.objects.create(
-        student=student, on=on, kind=MovementKind.CORRECTION, credits=credits,
-        cause=f"{rules.MANUAL_CAUSE_PREFIX}{n + 1}", article="LA-13", note=reason[:300], reference=reference[:100],
-        recorded_by=by,
-    )
+    try:
+        with transaction.atomic():
+            return LedgerMovement.objects.create(
+                student=student, on=on, kind=MovementKind.CORRECTION, credits=credits,
+                cause=f"{rules.MANUAL_CAUSE_PREFIX}{n + 1}", article="LA-13", note=reason[:300],
+                reference=reference.strip()[:100], form_token=token, recorded_by=by,
+            )
+    except IntegrityError:
+        # The same form's token, written by a submit that got in first: the correction is on record.
+        existing = LedgerMovement.objects.filter(form_token=token).first() if token is not None else None
+        if existing is None:
+            raise
+        raise CorrectionRefused(_already_recorded_message(existing)) from None
 
 
 def preview_register_opening(student: Student, balance: int, as_of: date, bonus_used: int,
@@ -235,8 +280,11 @@ def preview_register_opening(student: Student, balance: int, as_of: date, bonus_
             "balance_after": before + sum(m.credits for m in movements if m.on <= on)}
 
 
-def preview_correction(student: Student, credits: int, on: date, reason: str) -> dict:
-    """LA-13: the one correction movement a decision adds, and the balance on its date before and after."""
+def preview_correction(student: Student, credits: int, on: date, reason: str, reference: str = "",
+                       token=None) -> dict:
+    """LA-13: the one correction movement a decision adds, and the balance on its date before and after; refused
+    (:class:`CorrectionRefused`) when it is already recorded."""
+    check_correction(student, credits, on, reference, token)
     movement = rules.NewMovement(cause=rules.MANUAL_CAUSE_PREFIX, revision=0, on=on, kind="correction",
                                  credits=credits, year=None, unit=None, article="LA-13", note=reason)
     before = balance_at(student.pk, on)

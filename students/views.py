@@ -151,11 +151,12 @@ class CorrectionView(StudentAction):
 
     def preview(self, form):
         d = form.cleaned_data
-        return services.preview_correction(self.student, d["credits"], d["on"], d["reason"])
+        return services.preview_correction(self.student, d["credits"], d["on"], d["reason"], d["reference"],
+                                           d.get("token"))
 
     def commit(self, form):
         d = form.cleaned_data
         services.record_correction(self.student, d["credits"], d["on"], d["reference"], d["reason"],
-                                   by=self.request.user)
+                                   by=self.request.user, token=d.get("token"))
         return _("The correction of %(credits)+d credits (%(reference)s) is recorded.") % {
             "credits": d["credits"], "reference": d["reference"]}

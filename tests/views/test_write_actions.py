@@ -2,14 +2,18 @@
 advisor) and then the success for the student administration with the same input, so the refusal is proven to
 come from the permission. State is built through the services (dataset import, enrolment services)."""
 
+import uuid
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import escape
 
 from enrolment.models import EnrolmentException, ProgrammeLine, StudyContract
 from students.models import LedgerMovement
 from students.services import balance_at
+from tests.enrolment.factories import table_counts
 
 END = date(2027, 9, 12)
 
@@ -262,3 +266,57 @@ def test_enrol_preview_shows_the_contract_type_as_words(client_as, student_admin
     assert "D, i, p" not in preview.content.decode()
     client.post(reverse("set_language"), {"language": "nl", "next": "/"})
     assert dict(post(client, url, data, "preview").context["summary"])["Contract"] == "Diplomacontract"
+
+
+# --------------------------------------------------------------------------- LA-13: one correction once ----
+CORRECTION = {"credits": "5", "on": "2026-11-02", "reference": "RvS-2026-118", "reason": "Force majeure (illness)."}
+
+
+def test_back_then_confirm_again_records_the_correction_once(client_as, student_admin, school):
+    an = school["an"]
+    url = reverse("students:correction", args=[an.number])
+    client = client_as(student_admin)
+    token = client.get(url).context["form"]["token"].value()
+    assert token
+    data = {**CORRECTION, "token": str(token)}
+    assert post(client, url, data, "preview").status_code == 200
+    assert post(client, url, data, "confirm").status_code == 302
+    before = table_counts()
+    balance = balance_at(an.pk, END)
+    # Back to the preview, Confirm again: the same form's token
+    again = post(client, url, data, "confirm")
+    assert again.status_code == 200
+    message = ("This correction is already recorded (+5 credits on 2026-11-02, decision RvS-2026-118): nothing was "
+               "changed.")
+    assert message in " ".join(again.context["form"].non_field_errors())
+    assert escape(message) in again.content.decode()
+    # and a preview of it says so before anyone confirms
+    assert message in " ".join(post(client, url, data, "preview").context["form"].non_field_errors())
+    assert table_counts() == before and balance_at(an.pk, END) == balance
+    assert LedgerMovement.objects.filter(student=an, kind="correction").count() == 1
+
+
+def test_the_same_decision_filled_in_again_is_refused_too(client_as, student_admin, school):
+    an = school["an"]
+    url = reverse("students:correction", args=[an.number])
+    client = client_as(student_admin)
+    assert post(client, url, {**CORRECTION, "token": str(uuid.uuid4())}, "confirm").status_code == 302
+    again = post(client, url, {**CORRECTION, "token": str(uuid.uuid4())}, "confirm")
+    assert "already recorded" in " ".join(again.context["form"].non_field_errors())
+    # another decision of the same size on the same day is a new correction
+    other = {**CORRECTION, "reference": "RvS-2026-119", "token": str(uuid.uuid4())}
+    assert post(client, url, other, "confirm").status_code == 302
+    assert LedgerMovement.objects.filter(student=an, kind="correction").count() == 2
+
+
+def test_the_database_keeps_a_form_token_once(school):
+    from students.services import CorrectionRefused, record_correction
+
+    token = uuid.uuid4()
+    record_correction(school["an"], 5, date(2026, 11, 2), "RvS-1", "x", by=None, token=token)
+    with pytest.raises(CorrectionRefused):
+        record_correction(school["an"], 3, date(2026, 11, 3), "RvS-2", "y", by=None, token=token)
+    first = LedgerMovement.objects.get(form_token=token)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerMovement.objects.create(student=school["an"], on=date(2026, 11, 4), kind="correction", credits=1,
+                                      cause="manual:99", form_token=first.form_token)
