@@ -22,3 +22,18 @@ def lodge_by(notified_on: date, holidays: frozenset[date], days: int = APPEAL_DA
     that is not a public holiday as such a day, which never shortens the window.
     """
     return next_working_day_from(notified_on + timedelta(days=days), holidays)
+
+
+DECISION_DAYS = 20  # AP-7 / UH 19.4.3-5: twenty calendar days
+
+
+def decide_by(received_on: date, days: int = DECISION_DAYS) -> date:
+    """AP-7 (UH 19.4.3-5): the last day for the appeals committee's decision (or the notice of
+    inadmissibility): twenty calendar days from the day after receipt, so day 20 is ``received_on`` + 20.
+    The article gives no weekend extension for the committee's own deadline."""
+    return received_on + timedelta(days=days)
+
+
+def in_time(postmarked_on: date, last_day: date) -> bool:
+    """AP-3 (UH 19.3.3): the postmark is the appeal's date; it is in time on or before the last day of AP-2."""
+    return postmarked_on <= last_day

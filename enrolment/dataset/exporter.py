@@ -9,6 +9,7 @@ from enrolment.models import AcademicYear, CourseUnit, Degree, Programme, Progra
 from examinations.models import Outcome, Result
 from students.models import Student
 
+from . import appeals as appeal_section
 from .importer import FORMAT
 
 
@@ -85,6 +86,7 @@ def export_dataset() -> dict:
             {"student": d.student.number, "programme": d.programme.code, "awarded_on": _d(d.awarded_on)}
             for d in Degree.objects.select_related("student", "programme").order_by("student__number", "awarded_on")
         ],
+        "appeals": appeal_section.export(),
     }
 
 

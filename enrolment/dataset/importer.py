@@ -36,6 +36,8 @@ from examinations.models import ExamPeriod, Outcome, Proclamation, Result, Resul
 from students.models import Student
 from students.services import sync_ledgers
 
+from . import appeals as appeal_section
+
 FORMAT = "eel-dataset/1"
 YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,29}$")
@@ -187,6 +189,7 @@ class _Plan:
     enrolments: list[dict] = field(default_factory=list)
     results: list[dict] = field(default_factory=list)
     degrees: list[dict] = field(default_factory=list)
+    appeals: list[dict] = field(default_factory=list)
 
 
 def validate(data: Any) -> _Plan:
@@ -207,6 +210,7 @@ def validate(data: Any) -> _Plan:
     _validate_enrolments(ck, data, plan)
     _validate_results(ck, data, plan)
     _validate_degrees(ck, data, plan)
+    plan.appeals = appeal_section.validate(ck, data, plan.student_numbers)
     if ck.problems:
         raise DatasetError(ck.problems)
     return plan
@@ -651,6 +655,8 @@ def import_dataset(data: Any, dry_run: bool = False, by=None) -> ImportReport:
     with transaction.atomic():
         problems: list[str] = []
         student_ids = _load(plan, report, problems, by)
+        if plan.appeals:
+            report.count("appeals", n=appeal_section.load(plan.appeals, problems, by))
         if problems:
             raise DatasetError(problems)
         report.movements = sync_ledgers(student_ids, by=by)
