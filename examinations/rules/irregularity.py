@@ -365,6 +365,21 @@ def combination_problem(existing: Iterable[str], kind: str) -> str | None:
     return None
 
 
+def units_concerned(kind: str, unit: str, period: str, opportunity: int, retained: frozenset[str],
+                    units: Sequence[UnitResults]) -> frozenset[str]:
+    """IR-4 (UH 18.3.1): the units a main sanction concerns (those from whose second opportunity the bureau may
+    then exclude the student): the exam's own unit, the units of the exam period, or every unit of the year for
+    the annulment, less the grades retained."""
+    if kind in (ADJUSTED_GRADE, ZERO, FIRST_DISREGARDED):
+        return frozenset({unit})
+    if kind == NO_GRADES_FOR_PERIOD:
+        return frozenset(u.unit for u in units
+                         if (u.first_period == period if opportunity == 1 else u.second is not None)) - retained
+    if kind == FIRST_ANNULLED:
+        return frozenset(u.unit for u in units) - retained
+    return frozenset()
+
+
 def _no_grade(unit: UnitResults) -> tuple[str, None]:
     return FAIL, None
 

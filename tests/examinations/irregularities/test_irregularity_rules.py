@@ -504,3 +504,16 @@ def test_the_deadlines_of_a_file():
     *_, appeal = ir.deadlines(decided_on=date(2027, 2, 20), referred_to_rector=True,
                               letter_sent_on=date(2027, 2, 26), today=date(2027, 3, 6), **common)
     assert appeal.state == ir.CLOSED
+
+
+def test_ir4_the_units_a_main_sanction_concerns():
+    us = units()
+    for kind in (ir.ADJUSTED_GRADE, ir.ZERO, ir.FIRST_DISREGARDED):
+        assert ir.units_concerned(kind, "INF101", "JAN", 1, frozenset(), us) == {"INF101"}
+    assert ir.units_concerned(ir.NO_GRADES_FOR_PERIOD, "INF101", "JAN", 1, frozenset({"INF104"}), us) == {
+        "INF101", "INF102", "INF106", "INF107"}
+    assert ir.units_concerned(ir.FIRST_ANNULLED, "INF101", "JAN", 1, frozenset({"INF103"}), us) == {
+        "INF101", "INF102", "INF104", "INF105", "INF106", "INF107"}
+    us[0] = ir.UnitResults(1, "INF101", True, "JAN", 2, m(12, 11), m(13, 21))
+    assert ir.units_concerned(ir.NO_GRADES_FOR_PERIOD, "INF101", "SEP", 2, frozenset(), us) == {"INF101"}
+    assert ir.units_concerned(ir.EXCLUDED_SECOND, "INF101", "JAN", 1, frozenset(), us) == frozenset()
