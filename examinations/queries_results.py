@@ -94,6 +94,8 @@ class UnitRow:
 def unit_rows(units, year: AcademicYear, period_code: str = "") -> list[UnitRow]:
     """Every (unit, exam period) pair of the year, without counts: cheap enough to filter and paginate."""
     periods = list(ExamPeriod.objects.filter(academic_year=year).order_by("starts_on"))
+    for p in periods:
+        p.academic_year = year
     if period_code:
         periods = [p for p in periods if p.code == period_code]
     rows = []
