@@ -204,3 +204,7 @@ def student_units(irr: Irregularity) -> list[str]:
         return []
     return list(ProgrammeLine.objects.filter(contract_id=line.contract_id, removed_on__isnull=True, exempted=False)
                 .order_by("course_unit__code").values_list("course_unit__code", flat=True))
+
+
+def reporting_allowed(user) -> bool:
+    return has_role(user, REPORTERS)
