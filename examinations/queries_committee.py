@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from appeals.rules import lodge_by
 from config.access import Role, has_role
@@ -45,11 +46,15 @@ MEETING_ORGANISERS = (Role.STUDENT_ADMIN, Role.COMMITTEE_CHAIR, Role.COMMITTEE_S
 #: Who records decisions and signs (object level: the seat on the meeting's committee decides).
 DECISION_ROLES = (Role.COMMITTEE_CHAIR, Role.COMMITTEE_SECRETARY, Role.COMMITTEE_MEMBER)
 
-DISTINCTION_WORDS = {
-    "distinction": "distinction", "great_distinction": "great distinction",
-    "greatest_distinction": "greatest distinction",
-    "greatest_distinction_congratulations": "greatest distinction with congratulations",
-}
+
+
+def distinction_word(name: str) -> str:
+    """DL-8's degrees in words (UH 16.9.1)."""
+    return {
+        "distinction": _("distinction"), "great_distinction": _("great distinction"),
+        "greatest_distinction": _("greatest distinction"),
+        "greatest_distinction_congratulations": _("greatest distinction with congratulations"),
+    }.get(name, name)
 
 
 def sees_all(user) -> bool:
@@ -172,7 +177,7 @@ def attendance_rows(meeting: Meeting) -> list[dict]:
         a = attendance.get(m.id)
         replaces = a.replaces if a else ""
         rows.append({"member": m, "recorded": a is not None, "present": bool(a and a.present),
-                     "replaces": replaces, "replaces_label": ec.ROLE_WORDS.get(replaces, replaces),
+                     "replaces": replaces, "replaces_label": ec.role_word(replaces) if replaces else "",
                      "note": a.note if a else ""})
     return rows
 
@@ -205,7 +210,7 @@ def meeting_page(access: MeetingAccess) -> dict:
     from django.contrib.auth import get_user_model
 
     signer_users = get_user_model().objects.in_bulk(list(signers.values()))
-    pending = [{"slot": slot, "label": ec.ROLE_WORDS[slot], "user": signer_users.get(uid)}
+    pending = [{"slot": slot, "label": ec.role_word(slot), "user": signer_users.get(uid)}
                for slot, uid in signers.items() if slot not in signed_slots]
     user_id = access.seat.user_id if access.seat else None
     return {
@@ -224,15 +229,17 @@ def meeting_page(access: MeetingAccess) -> dict:
 
 def _verdict_text(passed: bool, packages: list[dict], passed_packages, distinction: str | None) -> str:
     if passed:
-        text = "programme passed"
         if distinction:
-            text += f", {DISTINCTION_WORDS.get(distinction, distinction)}"
-        return text
+            return _("programme passed, %(distinction)s") % {"distinction": distinction_word(distinction)}
+        return _("programme passed")
     parts = []
     for p in packages:
-        name = "programme" if p["package"] is None else f"package {p['package']}"
-        parts.append(f"{name} {'passed' if p['package'] in passed_packages else 'not passed'}")
-    return ", ".join(parts) or "nothing to deliberate"
+        ok = p["package"] in passed_packages
+        if p["package"] is None:
+            parts.append(_("programme passed") if ok else _("programme not passed"))
+        else:
+            parts.append((_("package %(n)s passed") if ok else _("package %(n)s not passed")) % {"n": p["package"]})
+    return ", ".join(parts) or _("nothing to deliberate")
 
 
 def deliberation(meeting: Meeting, user, q: str = "", show: str = "") -> dict:

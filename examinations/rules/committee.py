@@ -1,10 +1,11 @@
 """Examination committee and bureau (rules.md section 5: EC-1 .. EC-6) and the committee's deliberation
 decisions (DL-7 .. DL-9) as pure functions.
 
-No Django, no clock: seats, attendance, votes and proposals come in as plain values, the numbers from
+No ORM, no clock: seats, attendance, votes and proposals come in as plain values, the numbers from
 ``Regulations.committee`` (:class:`config.regulations.CommitteeRules`) and ``Regulations.deliberation``.
 Every function returns its findings in plain words (``Problem``) or a small value; the services refuse with
-those words.
+those words. Django is imported for one thing only: ``gettext``, so that the words can be translated (as in
+``enrolment/rules.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.regulations import CommitteeRules, DeliberationRules
 
@@ -23,6 +27,12 @@ VOTING_ROLES = frozenset({CHAIR, VICE_CHAIR, SECRETARY, MEMBER})
 OFFICERS = (CHAIR, VICE_CHAIR, SECRETARY)
 ROLE_WORDS = {CHAIR: "chair", VICE_CHAIR: "vice chair", SECRETARY: "secretary", MEMBER: "member",
               OMBUDSPERSON: "ombudsperson", ACADEMIC_ADVISOR: "academic advisor"}
+
+
+def role_word(role: str) -> str:
+    words = {CHAIR: _("chair"), VICE_CHAIR: _("vice chair"), SECRETARY: _("secretary"), MEMBER: _("member"),
+             OMBUDSPERSON: _("ombudsperson"), ACADEMIC_ADVISOR: _("academic advisor")}
+    return words.get(role, role)
 
 COMMITTEE, BUREAU = "committee", "bureau"
 PLANNED, OPEN, CLOSED, SIGNED = "planned", "open", "closed", "signed"
@@ -80,29 +90,30 @@ def composition_problems(seats: Iterable[Seat], c: CommitteeRules) -> list[Probl
     problems: list[Problem] = []
     voting = [s for s in seats if s.votes]
     if len(voting) < c.min_members:
-        problems.append(Problem(
-            f"The committee has {len(voting)} voting member{'s' if len(voting) != 1 else ''}; "
-            f"it needs at least {c.min_members} (UH 14.1.3)."))
+        problems.append(Problem(ngettext(
+            "The committee has %(n)d voting member; it needs at least %(min)d (UH 14.1.3).",
+            "The committee has %(n)d voting members; it needs at least %(min)d (UH 14.1.3).", len(voting))
+            % {"n": len(voting), "min": c.min_members}))
     for role in OFFICERS:
         holders = [s for s in seats if s.role == role]
         if not holders:
-            problems.append(Problem(f"The committee has no {ROLE_WORDS[role]} (UH 14.1.2)."))
+            problems.append(Problem(_("The committee has no %(role)s (UH 14.1.2).") % {"role": role_word(role)}))
         elif len(holders) > 1:
-            problems.append(Problem(f"The committee has {len(holders)} {ROLE_WORDS[role]}s; it has one "
-                                    "(UH 14.1.2)."))
+            problems.append(Problem(_("The committee has %(n)d people in the role of %(role)s; it has one "
+                                      "(UH 14.1.2).") % {"n": len(holders), "role": role_word(role)}))
     people = [s.user_id for s in seats]
     if len(people) != len(set(people)):
-        problems.append(Problem("A person holds more than one seat on the committee: one person, one vote "
-                                "(UH 14.3.2)."))
+        problems.append(Problem(_("A person holds more than one seat on the committee: one person, one vote "
+                                  "(UH 14.3.2).")))
     if len(voting) > c.guideline_max_members:
         problems.append(Problem(
-            f"The committee has {len(voting)} voting members; the guideline is at most "
-            f"{c.guideline_max_members} (UH 14.1.3).", blocking=False))
+            _("The committee has %(n)d voting members; the guideline is at most %(max)d (UH 14.1.3).")
+            % {"n": len(voting), "max": c.guideline_max_members}, blocking=False))
     if not any(s.role == OMBUDSPERSON for s in seats):
-        problems.append(Problem("No ombudsperson is designated to attend the meetings in an advisory capacity "
-                                "(UH 14.1.4).", blocking=False))
+        problems.append(Problem(_("No ombudsperson is designated to attend the meetings in an advisory capacity "
+                                  "(UH 14.1.4)."), blocking=False))
     if not any(s.role == ACADEMIC_ADVISOR for s in seats):
-        problems.append(Problem("No academic advisor assists the committee (UH 14.1.5).", blocking=False))
+        problems.append(Problem(_("No academic advisor assists the committee (UH 14.1.5)."), blocking=False))
     return problems
 
 
@@ -121,8 +132,8 @@ class QuorumCheck:
 
     @property
     def text(self) -> str:
-        return (f"{self.present} of {self.members} voting members present; at least {self.needed} needed "
-                "(UH 14.3.3).")
+        return (_("%(present)d of %(members)d voting members present; at least %(needed)d needed (UH 14.3.3).")
+                % {"present": self.present, "members": self.members, "needed": self.needed})
 
 
 def quorum(voting_members: int, present_voting: int, c: CommitteeRules) -> QuorumCheck:
@@ -146,29 +157,29 @@ def bureau_presence_problems(presences: Iterable[Presence]) -> list[Problem]:
     for p in presences:
         if not p.replaces:
             continue
+        who = p.seat.name or _("A member")
         if p.replaces not in (CHAIR, VICE_CHAIR):
-            problems.append(Problem(f"{p.seat.name or 'A member'} can replace only the chair or the vice chair "
-                                    "(UH 14.6.2)."))
+            problems.append(Problem(_("%(who)s can replace only the chair or the vice chair (UH 14.6.2).")
+                                    % {"who": who}))
         elif not p.present:
-            problems.append(Problem(f"{p.seat.name or 'A member'} replaces the {ROLE_WORDS[p.replaces]} but is "
-                                    "marked absent."))
+            problems.append(Problem(_("%(who)s replaces the %(role)s but is marked absent.")
+                                    % {"who": who, "role": role_word(p.replaces)}))
         elif not p.seat.votes or p.seat.role in (CHAIR, VICE_CHAIR):
-            problems.append(Problem(f"{p.seat.name or 'This person'} cannot replace the "
-                                    f"{ROLE_WORDS[p.replaces]}: the replacement is another member of the "
-                                    "committee (UH 14.6.2)."))
+            problems.append(Problem(_("%(who)s cannot replace the %(role)s: the replacement is another member of "
+                                      "the committee (UH 14.6.2).") % {"who": who, "role": role_word(p.replaces)}))
         elif p.replaces in replaced:
-            problems.append(Problem(f"Two members replace the {ROLE_WORDS[p.replaces]}."))
+            problems.append(Problem(_("Two members replace the %(role)s.") % {"role": role_word(p.replaces)}))
         else:
             replaced[p.replaces] = p
     for role in (CHAIR, VICE_CHAIR):
         if role in present and role in replaced:
-            problems.append(Problem(f"The {ROLE_WORDS[role]} is present and needs no replacement."))
+            problems.append(Problem(_("The %(role)s is present and needs no replacement.") % {"role": role_word(role)}))
     missing = [role for role in (CHAIR, VICE_CHAIR) if role not in present and role not in replaced]
     for role in missing:
-        problems.append(Problem(f"The {ROLE_WORDS[role]} is absent and nobody replaces them: the bureau meets "
-                                "with its chair and vice chair (UH 14.6.2)."))
+        problems.append(Problem(_("The %(role)s is absent and nobody replaces them: the bureau meets with its chair "
+                                  "and vice chair (UH 14.6.2).") % {"role": role_word(role)}))
     if not missing and CHAIR not in present and VICE_CHAIR not in present:
-        problems.append(Problem("Only one of the chair and the vice chair may be replaced (UH 14.6.2)."))
+        problems.append(Problem(_("Only one of the chair and the vice chair may be replaced (UH 14.6.2).")))
     return problems
 
 
@@ -180,12 +191,13 @@ def opening_problems(kind: str, presences: Iterable[Presence], c: CommitteeRules
         return bureau_presence_problems(presences)
     problems = []
     if any(p.replaces for p in presences):
-        problems.append(Problem("Replacements apply to a bureau meeting only (UH 14.6.2); in the committee the "
-                                "vice chair replaces an absent chair (UH 14.3.7)."))
+        problems.append(Problem(_("Replacements apply to a bureau meeting only (UH 14.6.2); in the committee the "
+                                  "vice chair replaces an absent chair (UH 14.3.7).")))
     check = quorum(sum(1 for p in presences if p.seat.votes),
                    sum(1 for p in presences if p.seat.votes and p.present), c)
     if not check.holds:
-        problems.append(Problem(f"No quorum: {check.text} The meeting cannot take binding decisions."))
+        problems.append(Problem(_("No quorum: %(check)s The meeting cannot take binding decisions.")
+                                % {"check": check.text}))
     return problems
 
 
@@ -211,16 +223,16 @@ def presiding(kind: str, presences: Iterable[Presence], reason: str = "") -> Pre
     if vice is not None and vice.present:
         problems = ()
         if not reason.strip():
-            problems = (Problem("The chair is absent: record why, the report states the reason (UH 14.3.7)."),)
+            problems = (Problem(_("The chair is absent: record why, the report states the reason (UH 14.3.7).")),)
         return Presiding(vice.seat, reason_needed=True, problems=problems)
     if kind == BUREAU:
         stand_in = next((p for p in presences if p.present and p.replaces == CHAIR), None)
         if stand_in is not None:
             problems = () if reason.strip() else (
-                Problem("The chair is absent: record why, the report states the reason (UH 14.3.7)."),)
+                Problem(_("The chair is absent: record why, the report states the reason (UH 14.3.7).")),)
             return Presiding(stand_in.seat, reason_needed=True, problems=problems)
     return Presiding(None, reason_needed=True, problems=(
-        Problem("Neither the chair nor the vice chair is present: nobody can preside (UH 14.3.7)."),))
+        Problem(_("Neither the chair nor the vice chair is present: nobody can preside (UH 14.3.7).")),))
 
 
 def required_signers(kind: str, presences: Iterable[Presence], presiding_seat: Seat | None) -> dict[str, int]:
@@ -252,15 +264,18 @@ def required_signers(kind: str, presences: Iterable[Presence], presiding_seat: S
 # ---------------------------------------------------------------- the meeting's states
 
 TRANSITIONS = {PLANNED: {OPEN}, OPEN: {CLOSED}, CLOSED: {SIGNED}, SIGNED: set()}
-STATE_WORDS = {PLANNED: "planned", OPEN: "in session", CLOSED: "closed", SIGNED: "signed"}
+
+
+def state_word(state: str) -> str:
+    return {PLANNED: _("planned"), OPEN: _("in session"), CLOSED: _("closed"), SIGNED: _("signed")}.get(state, state)
 
 
 def next_state(current: str, target: str) -> str:
     """A meeting is planned, opened (with its quorum), closed, then signed; a signed report changes no more
     (EC-5)."""
     if target not in TRANSITIONS.get(current, set()):
-        raise IllegalTransition(f"A {STATE_WORDS.get(current, current)} meeting cannot become "
-                                f"{STATE_WORDS.get(target, target)}.")
+        raise IllegalTransition(_("A meeting that is %(current)s cannot become %(target)s.") % {
+            "current": state_word(current), "target": state_word(target)})
     return target
 
 
@@ -301,25 +316,30 @@ def vote_outcome(requested: bool, votes_for: int = 0, votes_against: int = 0, ab
     side carries: the reading in the student's favour.
     """
     if not requested:
-        word = "consensus (UH 14.6.3)" if kind == BUREAU else "unanimous: no vote was asked (UH 14.3.4)"
+        word = _("consensus (UH 14.6.3)") if kind == BUREAU else _("unanimous: no vote was asked (UH 14.3.4)")
         return VoteOutcome(False, True, word)
     problems = []
     if kind == BUREAU:
-        problems.append(Problem("The bureau decides by consensus, without a vote; without consensus the decision "
-                                "goes to the examination committee (UH 14.6.3)."))
+        problems.append(Problem(_("The bureau decides by consensus, without a vote; without consensus the decision "
+                                "goes to the examination committee (UH 14.6.3).")))
     if min(votes_for, votes_against, abstentions) < 0:
-        problems.append(Problem("Vote counts are zero or more."))
+        problems.append(Problem(_("Vote counts are zero or more.")))
     ballots = votes_for + votes_against + abstentions
     if eligible is not None and ballots > eligible:
-        problems.append(Problem(f"{ballots} ballots, but only {eligible} members present may vote on this student "
-                                "(UH 14.3.2, 14.3.5)."))
+        problems.append(Problem(_("%(ballots)d ballots, but only %(eligible)d members present may vote on this "
+                                  "student (UH 14.3.2, 14.3.5).") % {"ballots": ballots, "eligible": eligible}))
     favourable = votes_for >= votes_against
     if votes_for == votes_against:
-        text = (f"tie {votes_for}-{votes_against} ({abstentions} abstaining): decided in the student's favour "
-                "(UH 14.3.4)")
+        text = (_("tie %(for)d-%(against)d (%(abstaining)d abstaining): decided in the student's favour "
+                  "(UH 14.3.4)") % {"for": votes_for, "against": votes_against, "abstaining": abstentions})
     else:
-        text = (f"{votes_for} for, {votes_against} against, {abstentions} abstaining: "
-                f"{'carried' if favourable else 'rejected'} by a majority of the votes cast (UH 14.3.4)")
+        counts = {"for": votes_for, "against": votes_against, "abstaining": abstentions}
+        if favourable:
+            text = _("%(for)d for, %(against)d against, %(abstaining)d abstaining: carried by a majority of the votes "
+                     "cast (UH 14.3.4)") % counts
+        else:
+            text = _("%(for)d for, %(against)d against, %(abstaining)d abstaining: rejected by a majority of the "
+                     "votes cast (UH 14.3.4)") % counts
     return VoteOutcome(True, favourable, text, tuple(problems))
 
 
@@ -339,7 +359,7 @@ def distinction_rank(name: str | None, d: DeliberationRules) -> int:
     """DL-8 order: none < distinction < great < greatest < greatest with congratulations."""
     if not name:
         return 0
-    names = [n for _, n in sorted(d.distinctions)]
+    names = [n for _threshold, n in sorted(d.distinctions)]
     return names.index(name) + 1 if name in names else -1
 
 
@@ -367,40 +387,42 @@ def deviation_problems(proposal: Verdict, decided: Verdict, packages: Iterable, 
     if not deviates(proposal, decided):
         return problems
     if kind == BUREAU:
-        problems.append(Problem("Only the examination committee may deviate from the proposal (UH 14.2.1); the "
-                                "bureau hands the case to the committee (UH 14.5.8)."))
+        problems.append(Problem(_("Only the examination committee may deviate from the proposal (UH 14.2.1); the "
+                                "bureau hands the case to the committee (UH 14.5.8).")))
     if proposal.programme_passed and not decided.programme_passed:
-        problems.append(Problem("The proposal passes the programme: the committee never decides more strictly "
-                                "(UH 16.8.1)."))
+        problems.append(Problem(_("The proposal passes the programme: the committee never decides more strictly "
+                                "(UH 16.8.1).")))
     lost = set(proposal.passed_packages) - set(decided.passed_packages)
     if lost:
-        problems.append(Problem(f"The proposal passes package {_packages_text(lost)}: the committee never decides "
-                                "more strictly (UH 16.8.1)."))
+        problems.append(Problem(_("The proposal passes package %(packages)s: the committee never decides more "
+                                  "strictly (UH 16.8.1).") % {"packages": _packages_text(lost)}))
     unknown = set(decided.passed_packages) - packages
     if unknown:
-        problems.append(Problem(f"The student was not deliberated on package {_packages_text(unknown)}."))
+        problems.append(Problem(_("The student was not deliberated on package %(packages)s.")
+                                % {"packages": _packages_text(unknown)}))
     if decided.programme_passed and set(decided.passed_packages) != packages:
-        problems.append(Problem("A pass for the programme means every package deliberated is passed: tick them "
-                                "all (UH 16.8.1)."))
+        problems.append(Problem(_("A pass for the programme means every package deliberated is passed: tick them "
+                                "all (UH 16.8.1).")))
     if decided.distinction:
         if distinction_rank(decided.distinction, d) < 0:
-            problems.append(Problem(f"'{decided.distinction}' is not a degree of distinction (UH 16.9.1)."))
+            problems.append(Problem(_("'%(name)s' is not a degree of distinction (UH 16.9.1).")
+                                    % {"name": decided.distinction}))
         elif not decided.programme_passed:
-            problems.append(Problem("A degree of distinction needs a pass for the programme (UH 16.9.1)."))
+            problems.append(Problem(_("A degree of distinction needs a pass for the programme (UH 16.9.1).")))
         elif programme_kind in ("bridging", "preparatory"):
-            problems.append(Problem("A bridging or preparatory programme gives no degree of distinction "
-                                    "(UH 16.7.2)."))
+            problems.append(Problem(_("A bridging or preparatory programme gives no degree of distinction "
+                                    "(UH 16.7.2).")))
     if distinction_rank(decided.distinction, d) < distinction_rank(proposal.distinction, d) \
             or (proposal.distinction and not decided.distinction):
-        problems.append(Problem("The degree of distinction may only go up, never down (UH 16.9.3)."))
+        problems.append(Problem(_("The degree of distinction may only go up, never down (UH 16.9.3).")))
     if not reason.strip():
-        problems.append(Problem("A deviation from the proposal needs its reasons: they go into the report "
-                                "(UH 14.3.7, 16.8.1, 16.9.3)."))
+        problems.append(Problem(_("A deviation from the proposal needs its reasons: they go into the report "
+                                "(UH 14.3.7, 16.8.1, 16.9.3).")))
     return problems
 
 
 def _packages_text(packages) -> str:
-    return ", ".join("(whole programme)" if p is None else str(p) for p in sorted(packages, key=lambda p: p or 0))
+    return ", ".join(_("(whole programme)") if p is None else str(p) for p in sorted(packages, key=lambda p: p or 0))
 
 
 # ---------------------------------------------------------------- DL-9: tolerance choices
@@ -413,15 +435,16 @@ def tolerance_choice_problems(outcome: str | None, grade: int | None, tolerance_
     again nor withdrawn (UH 4.5.1); re-enrolling for the unit later waives it (UH 4.5.2)."""
     problems = []
     if already_chosen:
-        problems.append(Problem("Tolerance is already used for this unit; that choice is final (UH 4.5.1)."))
+        problems.append(Problem(_("Tolerance is already used for this unit; that choice is final (UH 4.5.1).")))
     if outcome != "numeric" or grade not in d.tolerable_grades:
-        shown = grade if outcome == "numeric" else (outcome or "no result")
-        problems.append(Problem(f"Only a fail of 8 or 9 can be tolerated; the result is {shown} (UH 16.4)."))
+        shown = grade if outcome == "numeric" else (outcome or _("no result"))
+        problems.append(Problem(_("Only a fail of 8 or 9 can be tolerated; the result is %(result)s (UH 16.4).")
+                                % {"result": shown}))
     if tolerance_excluded:
-        problems.append(Problem("This unit is excluded from tolerance: it must be passed (UH 16.8.2)."))
+        problems.append(Problem(_("This unit is excluded from tolerance: it must be passed (UH 16.8.2).")))
     if re_enrolled_later:
-        problems.append(Problem("The student re-enrolled for this unit in a later year and so waived tolerance "
-                                "for it (UH 4.5.2)."))
+        problems.append(Problem(_("The student re-enrolled for this unit in a later year and so waived tolerance "
+                                "for it (UH 4.5.2).")))
     return problems
 
 

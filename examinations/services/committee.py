@@ -13,6 +13,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enrolment.models import Programme, ProgrammeLine
 from students.models import Student
@@ -70,7 +71,7 @@ def seat_value(member: CommitteeMember) -> ec.Seat:
 @transaction.atomic
 def create_committee(programme_id: int) -> ExamCommittee:
     """EC-1: one committee per programme (idempotent)."""
-    committee, _ = ExamCommittee.objects.get_or_create(programme_id=programme_id)
+    committee, _created = ExamCommittee.objects.get_or_create(programme_id=programme_id)
     return committee
 
 
@@ -80,19 +81,19 @@ def add_member(committee_id: int, user_id: int, role: str, since: date, by=None)
     Seating the same person in the same role again changes nothing."""
     ExamCommittee.objects.select_for_update().get(pk=committee_id)
     if role not in CommitteeRole.values:
-        raise CommitteeRefused("Unknown role.")
+        raise CommitteeRefused(_("Unknown role."))
     current = CommitteeMember.objects.filter(committee_id=committee_id, until__isnull=True)
     own = current.filter(user_id=user_id).first()
     if own is not None:
         if own.role == role:
             return own
-        raise CommitteeRefused(f"{own.user} already sits on this committee as {own.get_role_display()}; end that "
-                               "membership first.")
+        raise CommitteeRefused(_("%(person)s already sits on this committee as %(role)s; end that membership "
+                                 "first.") % {"person": own.user, "role": own.get_role_display()})
     if role in ec.OFFICERS:
         holder = current.filter(role=role).select_related("user").first()
         if holder is not None:
-            raise CommitteeRefused(f"{holder.user} is the {ec.ROLE_WORDS[role]}; end that membership first "
-                                   "(one per committee, UH 14.1.2).")
+            raise CommitteeRefused(_("%(person)s is the %(role)s; end that membership first (one per committee, "
+                                     "UH 14.1.2).") % {"person": holder.user, "role": ec.role_word(role)})
     return CommitteeMember.objects.create(committee_id=committee_id, user_id=user_id, role=role, since=since)
 
 
@@ -102,9 +103,10 @@ def end_member(member_id: int, until: date, by=None) -> CommitteeMember:
     if member.until is not None:
         if member.until == until:
             return member
-        raise CommitteeRefused(f"This membership already ended on {member.until:%Y-%m-%d}.")
+        raise CommitteeRefused(_("This membership already ended on %(date)s.") % {"date": member.until.isoformat()})
     if until < member.since:
-        raise CommitteeRefused(f"A membership cannot end before it began ({member.since:%Y-%m-%d}).")
+        raise CommitteeRefused(_("A membership cannot end before it began (%(date)s).")
+                               % {"date": member.since.isoformat()})
     member.until = until
     member.save(update_fields=["until"])
     return member
@@ -116,7 +118,7 @@ def declare_tie(person_id: int, student_number: str, kind: str, declared_on: dat
     once per pair; declaring it again changes nothing."""
     student = Student.objects.filter(number=student_number).first()
     if student is None:
-        raise CommitteeRefused(f"No student has the number {student_number}.")
+        raise CommitteeRefused(_("No student has the number %(number)s.") % {"number": student_number})
     tie, created = TieDeclaration.objects.get_or_create(
         person_id=person_id, student=student,
         defaults={"kind": kind, "declared_on": declared_on, "recorded_by": by})
@@ -133,8 +135,8 @@ def create_meeting(committee_id: int, kind: str, form: str, exam_period_id: int,
     ExamCommittee.objects.select_for_update().get(pk=committee_id)
     period = ExamPeriod.objects.get(pk=exam_period_id)
     if held_on < period.starts_on:
-        raise CommitteeRefused(f"The meeting on the results of {period} is held after the exam period starts "
-                               f"({period.starts_on:%Y-%m-%d}).")
+        raise CommitteeRefused(_("The meeting on the results of %(period)s is held after the exam period starts "
+                                 "(%(date)s).") % {"period": period, "date": period.starts_on.isoformat()})
     existing = Meeting.objects.filter(committee_id=committee_id, kind=kind, exam_period=period,
                                       held_on=held_on).first()
     if existing is not None:
@@ -164,15 +166,15 @@ def record_attendance(meeting_id: int, rows: dict[int, dict], by=None) -> Meetin
     planned; replacements (EC-6) only in a bureau meeting."""
     meeting = _locked(meeting_id)
     if meeting.status != MeetingStatus.PLANNED:
-        raise CommitteeRefused("The attendance is recorded before the meeting opens.")
+        raise CommitteeRefused(_("The attendance is recorded before the meeting opens."))
     seats = {m.id: m for m in seats_on(meeting.committee_id, meeting.held_on)}
     unknown = set(rows) - set(seats)
     if unknown:
-        raise CommitteeRefused("Only members of the committee on the day of the meeting are on its attendance list.")
+        raise CommitteeRefused(_("Only members of the committee on the day of the meeting are on its attendance list."))
     for member_id, row in rows.items():
         replaces = row.get("replaces") or ""
         if replaces and meeting.kind != MeetingKind.BUREAU:
-            raise CommitteeRefused("Replacements apply to a bureau meeting only (UH 14.6.2).")
+            raise CommitteeRefused(_("Replacements apply to a bureau meeting only (UH 14.6.2)."))
         Attendance.objects.update_or_create(
             meeting=meeting, member_id=member_id,
             defaults={"present": bool(row.get("present")), "replaces": replaces, "note": row.get("note", "")[:200]})
@@ -181,7 +183,7 @@ def record_attendance(meeting_id: int, rows: dict[int, dict], by=None) -> Meetin
 
 def opening_check(meeting: Meeting, reason: str = "") -> tuple[list[ec.Problem], ec.Presiding, dict[str, int]]:
     """What the rules say about opening this meeting now (EC-3, EC-5, EC-6): problems, who presides, signers."""
-    presences, _ = _presences(meeting)
+    presences, _seats = _presences(meeting)
     regs = meeting.exam_period.academic_year.rules
     problems = ec.opening_problems(meeting.kind, presences, regs.committee)
     chair = ec.presiding(meeting.kind, presences, reason)
@@ -190,7 +192,8 @@ def opening_check(meeting: Meeting, reason: str = "") -> tuple[list[ec.Problem],
     slots = ("chair", "vice_chair") if meeting.kind == MeetingKind.BUREAU else ("chair", "secretary")
     for slot in slots:
         if slot not in signers and chair.seat is not None:
-            problems.append(ec.Problem(f"Nobody can sign the report as {ec.ROLE_WORDS[slot]} (UH 14.3.7, 14.6.5)."))
+            problems.append(ec.Problem(_("Nobody can sign the report as %(role)s (UH 14.3.7, 14.6.5).")
+                                       % {"role": ec.role_word(slot)}))
     return problems, chair, signers
 
 
@@ -205,9 +208,9 @@ def open_meeting(meeting_id: int, by, presiding_reason: str = "") -> Meeting:
         ec.next_state(meeting.status, MeetingStatus.OPEN)
     except ec.IllegalTransition as exc:
         raise CommitteeRefused(str(exc)) from None
-    problems, chair, _ = opening_check(meeting, presiding_reason)
+    problems, chair, _signers = opening_check(meeting, presiding_reason)
     _refuse_if(problems)
-    _, seat_by_user = _presences(meeting)
+    _presence, seat_by_user = _presences(meeting)
     meeting.presiding = seat_by_user[chair.seat.user_id]
     meeting.presiding_reason = presiding_reason.strip() if chair.reason_needed else ""
     meeting.status = MeetingStatus.OPEN
@@ -238,14 +241,15 @@ def sign_meeting(meeting_id: int, by) -> MeetingSignature:
     if own is not None:
         return own
     if meeting.status != MeetingStatus.CLOSED:
-        raise CommitteeRefused("The report is signed after the meeting is closed, before it is signed by both.")
-    presences, _ = _presences(meeting)
+        raise CommitteeRefused(_("The report is signed after the meeting is closed, before it is signed by both."))
+    presences, _seats = _presences(meeting)
     presiding_seat = seat_value(meeting.presiding) if meeting.presiding_id else None
     signers = ec.required_signers(meeting.kind, presences, presiding_seat)
     slots = [slot for slot, uid in signers.items() if uid == by.id]
     if not slots:
-        names = ", ".join(ec.ROLE_WORDS[s] for s in signers)
-        raise CommitteeRefused(f"This report is signed by the {names} of the meeting only (UH 14.3.7, 14.6.5).")
+        names = ", ".join(ec.role_word(s) for s in signers)
+        raise CommitteeRefused(_("This report is signed by the %(roles)s of the meeting only (UH 14.3.7, 14.6.5).")
+                               % {"roles": names})
     signature = MeetingSignature.objects.create(meeting=meeting, role=slots[0], user=by, signed_at=timezone.now())
     if set(MeetingSignature.objects.filter(meeting=meeting).values_list("role", flat=True)) >= set(signers):
         meeting.status = ec.next_state(meeting.status, MeetingStatus.SIGNED)
@@ -289,22 +293,23 @@ def record_decision(meeting_id: int, student_number: str, by, *, follow: bool = 
     """
     meeting = _locked(meeting_id)
     if meeting.status != MeetingStatus.OPEN:
-        raise CommitteeRefused("Decisions are taken while the meeting is in session.")
+        raise CommitteeRefused(_("Decisions are taken while the meeting is in session."))
     student = Student.objects.filter(number=student_number).first()
     entry = None
     if student is not None:
         entry = next((s for s in proposal_for(meeting)["students"] if s["student"] == student_number), None)
     if entry is None:
-        raise CommitteeRefused(f"{student_number} is not deliberated in {meeting.committee.programme.code} this year.")
+        raise CommitteeRefused(_("%(number)s is not deliberated in %(programme)s this year.")
+                               % {"number": student_number, "programme": meeting.committee.programme.code})
     presences, seat_by_user = _presences(meeting)
     if not _may_record(meeting, by, seat_by_user):
-        raise CommitteeRefused("Decisions are recorded by the chair, the vice chair or the secretary of the "
-                               "committee, or the member presiding.")
+        raise CommitteeRefused(_("Decisions are recorded by the chair, the vice chair or the secretary of the "
+                               "committee, or the member presiding."))
     ties = TieDeclaration.objects.filter(student=student).values_list("person_id", "student_id")
     excluded = ec.excluded_members(student.id, seat_by_user, ties)
     if by.id in excluded or TieDeclaration.objects.filter(person=by, student=student).exists():
-        raise CommitteeRefused("You have a declared tie with this student and take no part in his or her "
-                               "deliberation (UH 14.3.5).")
+        raise CommitteeRefused(_("You have a declared tie with this student and take no part in his or her "
+                               "deliberation (UH 14.3.5)."))
     proposal = verdict_of(entry)
     packages = [p["package"] for p in entry["packages"]]
     regs = meeting.exam_period.academic_year.rules
@@ -353,7 +358,8 @@ def record_tolerance_choice(meeting_id: int, student_number: str, unit_code: str
             .filter(student__number=student_number, academic_year=year, course_unit__code=unit_code,
                     contract__programme_id=meeting.committee.programme_id, removed_on__isnull=True).first())
     if line is None:
-        raise CommitteeRefused(f"{unit_code} is not in {student_number}'s study programme of {year.code}.")
+        raise CommitteeRefused(_("%(unit)s is not in %(number)s's study programme of %(year)s.")
+                               % {"unit": unit_code, "number": student_number, "year": year.code})
     existing = ToleranceChoice.objects.filter(student_id=line.student_id, academic_year=year,
                                               course_unit_id=line.course_unit_id).first()
     if existing is not None:
@@ -391,9 +397,11 @@ def proclaim(meeting_id: int, published_on: date, by) -> Proclamation:
     if existing is not None:
         return existing
     if meeting.status != MeetingStatus.SIGNED:
-        raise CommitteeRefused("The results are proclaimed after the meeting's report is signed (UH 14.3.7, 15.3.1).")
+        raise CommitteeRefused(_("The results are proclaimed after the meeting's report is signed "
+                                 "(UH 14.3.7, 15.3.1)."))
     if published_on < meeting.held_on:
-        raise CommitteeRefused(f"The results are proclaimed on or after the meeting ({meeting.held_on:%Y-%m-%d}).")
+        raise CommitteeRefused(_("The results are proclaimed on or after the meeting (%(date)s).")
+                               % {"date": meeting.held_on.isoformat()})
     programme = Programme.objects.select_for_update().get(pk=meeting.committee.programme_id)
     try:
         with transaction.atomic():

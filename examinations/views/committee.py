@@ -347,7 +347,7 @@ def decision(request, pk, number):
     if row["you_excluded"]:
         raise PermissionDenied(_("You have a declared tie with this student (UH 14.3.5)."))
     regs = meeting.exam_period.academic_year.rules
-    distinctions = [(name, q.DISTINCTION_WORDS.get(name, name)) for _, name in sorted(regs.deliberation.distinctions)]
+    distinctions = [(name, q.distinction_word(name)) for _threshold, name in sorted(regs.deliberation.distinctions)]
     packages = [p["package"] for p in row["proposal"]["packages"]]
     initial = {"choice": "follow"}
     current = row["decision"]

@@ -46,7 +46,7 @@ def test_ec1_each_officer_is_required_once():
     assert "The committee has no vice chair (UH 14.1.2)." in problems
     assert "The committee has no secretary (UH 14.1.2)." in problems
     two = blocking(ec.composition_problems(seats("chair", "chair", "vice_chair", "secretary", "member"), C))
-    assert two == ["The committee has 2 chairs; it has one (UH 14.1.2)."]
+    assert two == ["The committee has 2 people in the role of chair; it has one (UH 14.1.2)."]
 
 
 def test_ec1_more_than_ten_is_a_warning_not_an_error():
