@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from config.access import ROLE_LABELS, STUDENT_RECORDS_WRITE, RoleRequiredMixin
+from students import labels
 from students.models import MovementKind
+from students.queries import movement_labels
 from students.rules import movement_order
 
 from . import queries, services
@@ -41,11 +43,13 @@ def roles_text(roles) -> str:
     return ", ".join(str(ROLE_LABELS[r]) for r in roles)
 
 
-def movement_rows(movements) -> list[dict]:
-    """Movements a preview will write (``students.rules.NewMovement``), ready for the table."""
+def movement_rows(movements, known: labels.Labels = labels.NO_LABELS) -> list[dict]:
+    """Movements a preview will write (``students.rules.NewMovement``), ready for the table, each with its label
+    in words (``students.labels``) as the statement will show it."""
     return [
         {"on": m.on, "kind": KIND_LABELS.get(m.kind, m.kind), "credits": m.credits, "year": m.year or "",
-         "unit": m.unit or "", "article": m.article, "note": m.note}
+         "unit": m.unit or "", "article": m.article, "note": m.note,
+         "label": labels.describe(m.kind, m.cause, m.note, m.article, m.unit, None, known)}
         for m in sorted(movements, key=movement_order)
     ]
 
@@ -98,6 +102,10 @@ class TwoStepAction(RoleRequiredMixin, View):
         so before anything is filled in. The preview runs the whole guard."""
 
     def exception_year(self, form):
+        return None
+
+    def new_contract(self, form) -> labels.ContractLabel | None:
+        """The contract the action is about to write (enrolment, change of programme), for the movements' labels."""
         return None
 
     def extra_context(self, form) -> dict:
@@ -177,7 +185,7 @@ class TwoStepAction(RoleRequiredMixin, View):
         context = self.base_context(form)
         context.update({
             "findings": findings,
-            "movements": movement_rows(preview["movements"]),
+            "movements": movement_rows(preview["movements"], self.movement_labels(form, preview["movements"])),
             "balance_on": preview["balance_on"],
             "balance_before": preview["balance_before"],
             "balance_after": preview["balance_after"],
@@ -187,6 +195,13 @@ class TwoStepAction(RoleRequiredMixin, View):
             "summary": summary_of(form),
         })
         return render(self.request, self.preview_template_name, context)
+
+
+    def movement_labels(self, form, movements) -> labels.Labels:
+        if not movements:
+            return labels.NO_LABELS
+        new = self.new_contract(form)
+        return movement_labels(self.student.pk, extra={"new": new} if new else None)
 
 
 def summary_of(form) -> list[tuple[str, str]]:
@@ -314,6 +329,9 @@ class EnrolView(UnitTableMixin, TwoStepAction):
 
     def exception_year(self, form):
         return form.cleaned_data["academic_year"]
+
+    def new_contract(self, form):
+        return labels.ContractLabel(form.cleaned_data["programme"].code, form.cleaned_data["kind"])
 
     def commit(self, form):
         d = form.cleaned_data
@@ -460,6 +478,9 @@ class ChangeProgrammeView(UnitTableMixin, ContractAction):
         result = services.preview_programme_change(self.contract, d["programme"], d["on"], form.unit_ids(),
                                                   form.exempted_ids(), today=timezone.localdate())
         return preview_dict(result, d["on"])
+
+    def new_contract(self, form):
+        return labels.ContractLabel(form.cleaned_data["programme"].code, ContractKind.DIPLOMA)
 
     def commit(self, form):
         d = form.cleaned_data

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from enrolment.models import AcademicYear, EnrolmentException, ProgrammeLine, StudyContract
 from examinations.models import Result
 
+from . import labels
 from .models import LedgerMovement, Student
 
 
@@ -18,21 +19,56 @@ class StudentNotFound(LookupError):
     pass
 
 
-def statement(student: Student, as_of: date) -> dict:
-    """The learning-account statement at the end of ``as_of`` (LA-15): balance and every movement up to then.
+def movement_labels(student_id: int, extra: dict[str, labels.ContractLabel] | None = None,
+                    extra_lines: dict[str, str] | None = None) -> labels.Labels:
+    """What :func:`students.labels.describe` needs to know of the student's contracts, in 1 query: each contract's
+    programme, kind and deregistration reason, and the contract of each study-programme line. ``extra`` adds
+    contracts a preview is about to write (key ``new``)."""
+    contracts: dict[str, labels.ContractLabel] = dict(extra or {})
+    line_contracts: dict[str, str] = dict(extra_lines or {})
+    rows = StudyContract.objects.filter(student_id=student_id).values_list(
+        "id", "programme__code", "kind", "deregistration_reason", "lines__id")
+    for contract_id, programme, kind, reason, line_id in rows:
+        contracts[str(contract_id)] = labels.ContractLabel(programme, kind, reason or "")
+        if line_id is not None:
+            line_contracts[str(line_id)] = str(contract_id)
+    return labels.Labels(contracts, line_contracts)
 
-    One query for the movements, whatever their number.
+
+def describe_movement(m: LedgerMovement, known: labels.Labels) -> str:
+    unit = m.course_unit
+    return labels.describe(m.kind, m.cause, m.note, m.article, unit.code if unit else None,
+                           unit.name if unit else None, known)
+
+
+def labels_of_contracts(contracts) -> labels.Labels:
+    """:class:`students.labels.Labels` from contracts already loaded with their ``line_list`` (no query)."""
+    return labels.Labels(
+        {str(c.pk): labels.ContractLabel(c.programme.code, c.kind, c.deregistration_reason) for c in contracts},
+        {str(ln.pk): str(c.pk) for c in contracts for ln in c.line_list},
+    )
+
+
+def statement(student: Student, as_of: date, known: labels.Labels | None = None, with_labels: bool = True) -> dict:
+    """The learning-account statement at the end of ``as_of`` (LA-15): balance and every movement up to then,
+    each with its label in words (``students.labels``; internal cause keys are never shown).
+
+    One query for the movements whatever their number, and one for the labels' contracts unless ``known`` is
+    given or ``with_labels`` is false.
     """
     movements = list(
         LedgerMovement.objects.filter(student=student, on__lte=as_of)
         .select_related("academic_year", "course_unit", "recorded_by")
         .order_by("on", "id")
     )
+    if with_labels and known is None:
+        known = movement_labels(student.pk) if movements else labels.NO_LABELS
     running = 0
     rows = []
     for m in movements:
         running += m.credits
-        rows.append({"movement": m, "balance": running})
+        rows.append({"movement": m, "balance": running,
+                     "label": describe_movement(m, known) if with_labels else ""})
     return {"student": student, "as_of": as_of, "balance": running, "rows": rows}
 
 
@@ -42,7 +78,7 @@ def statement_json(number: str, as_of: date) -> dict:
         student = Student.objects.get(number=number)
     except Student.DoesNotExist:
         raise StudentNotFound(f"unknown student '{number}'") from None
-    data = statement(student, as_of)
+    data = statement(student, as_of, with_labels=False)
     return {
         "student": student.number,
         "as_of": as_of.isoformat(),
@@ -158,7 +194,7 @@ def student_page(number: str, as_of: date, today: date | None = None) -> dict:
         "student": student,
         "contracts": contracts,
         "exceptions": exceptions,
-        "statement": statement(student, as_of),
+        "statement": statement(student, as_of, known=labels_of_contracts(contracts)),
     }
 
 
