@@ -242,10 +242,11 @@ def _verdict_text(passed: bool, packages: list[dict], passed_packages, distincti
     return ", ".join(parts) or _("nothing to deliberate")
 
 
-def deliberation(meeting: Meeting, user, q: str = "", show: str = "") -> dict:
+def deliberation(meeting: Meeting, user, q: str = "", show: str = "", own_choices: bool = False) -> dict:
     """Per student deliberated in the meeting's programme and year: the proposal with its reasons, the current
-    decision, the members kept out by a tie (EC-4) and the tolerance choices (DL-9). A user with a tie to a
-    student sees that student's row as excluded, without the proposal. A fixed number of queries."""
+    decision, the members kept out by a tie (EC-4) and the tolerance choices (DL-9) of the year (``own_choices``:
+    only those recorded at this meeting, for its report). A user with a tie to a student sees that student's row
+    as excluded, without the proposal. A fixed number of queries."""
     proposal = proposal_for(meeting)
     entries = proposal["students"]
     numbers = [e["student"] for e in entries]
@@ -260,8 +261,10 @@ def deliberation(meeting: Meeting, user, q: str = "", show: str = "") -> dict:
     for person, student in TieDeclaration.objects.filter(student_id__in=ids).values_list("person_id", "student_id"):
         ties[student].add(person)
     choices = defaultdict(list)
-    for sid, code in ToleranceChoice.objects.filter(student_id__in=ids, academic_year=meeting.exam_period
-                                                    .academic_year).values_list("student_id", "course_unit__code"):
+    chosen = ToleranceChoice.objects.filter(student_id__in=ids, academic_year=meeting.exam_period.academic_year)
+    if own_choices:
+        chosen = chosen.filter(meeting=meeting)
+    for sid, code in chosen.values_list("student_id", "course_unit__code"):
         choices[sid].append(code)
     rows = []
     q = q.strip().lower()
@@ -317,7 +320,7 @@ def report(meeting: Meeting) -> dict:
     from types import SimpleNamespace
 
     nobody = SimpleNamespace(id=None)
-    data = deliberation(meeting, nobody)
+    data = deliberation(meeting, nobody, own_choices=True)
     signatures = list(MeetingSignature.objects.filter(meeting=meeting).select_related("user").order_by("signed_at"))
     return {
         "meeting": meeting, "committee": meeting.committee, "programme": meeting.committee.programme,

@@ -351,8 +351,11 @@ def record_decision(meeting_id: int, student_number: str, by, *, follow: bool = 
 def record_tolerance_choice(meeting_id: int, student_number: str, unit_code: str, chosen_on: date,
                             by) -> ToleranceChoice:
     """DL-9 (UH 4.5): the student uses tolerance for a tolerable fail; final. Recording it again returns the
-    choice on record."""
+    choice on record. Recorded with a meeting whose report is not signed yet (the report lists it)."""
     meeting = _locked(meeting_id)
+    if meeting.status == MeetingStatus.SIGNED:
+        raise CommitteeRefused(_("The report of this meeting is signed and changes no more (UH 14.3.7): record the "
+                                 "choice at the next meeting."))
     year = meeting.exam_period.academic_year
     line = (ProgrammeLine.objects.select_related("course_unit", "student")
             .filter(student__number=student_number, academic_year=year, course_unit__code=unit_code,

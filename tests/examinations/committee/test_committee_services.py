@@ -304,3 +304,13 @@ def test_ex8_after_proclamation_results_change_only_by_the_two_procedures(signed
                               reason="Sum of the parts was wrong", decided_on=date(2027, 7, 12))
     assert corrected.version == 2
     assert Result.objects.filter(student=student, course_unit__code="TST100", is_current=True).get().grade == 12
+
+
+def test_ec5_a_signed_report_takes_no_more_tolerance_choices(signed, people, enrol):
+    student = enrol(TOLERATED)
+    meeting = signed()
+    with pytest.raises(CommitteeRefused, match="signed and changes no more"):
+        services.record_tolerance_choice(meeting.pk, student.number, "TST100", date(2027, 7, 8), people["secretary"])
+    with pytest.raises(CommitteeRefused):
+        services.close_meeting(meeting.pk, people["secretary"])
+    assert not ToleranceChoice.objects.exists()
