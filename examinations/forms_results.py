@@ -19,6 +19,28 @@ def today():
     return timezone.localdate()
 
 
+class PastDatesMixin:
+    """Dates of things that happened (a registration, a request, a report, a decision, a notification) cannot
+    lie after today; the date picker offers no later day either."""
+
+    past_date_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.past_date_fields:
+            self.fields[name].widget.attrs["max"] = today().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        now = today()
+        for name in self.past_date_fields:
+            value = cleaned.get(name)
+            if value is not None and value > now:
+                self.add_error(name, _("%(date)s is after today (%(today)s): record it once it has happened.")
+                               % {"date": value.isoformat(), "today": now.isoformat()})
+        return cleaned
+
+
 class UnitFilter(django_filters.FilterSet):
     """The unit list: search by code or name, programme; the year and the exam period choose the columns."""
 
@@ -77,10 +99,11 @@ class UnitOfLinesField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name} ({obj.credits} cr)"
 
 
-class StudentUnitForm(forms.Form):
+class StudentUnitForm(PastDatesMixin, forms.Form):
     """A unit of the student's study programme of that year, and a date."""
 
     date_label = _("Date")
+    past_date_fields = ("on",)
 
     unit = UnitOfLinesField(CourseUnit.objects.none(), label=_("Course unit"))
     on = forms.DateField(widget=DateInput, initial=today)
@@ -99,13 +122,15 @@ class RetakeRequestForm(StudentUnitForm):
     date_label = _("Written request received on")
 
 
-class MaterialErrorReportForm(forms.Form):
+class MaterialErrorReportForm(PastDatesMixin, forms.Form):
+    past_date_fields = ("reported_on",)
     reported_on = forms.DateField(label=_("Reported on"), widget=DateInput, initial=today)
     reported_by_name = forms.CharField(label=_("Reported by (name and capacity)"), max_length=200)
     description = forms.CharField(label=_("What is wrong"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MaterialErrorDecisionForm(forms.Form):
+class MaterialErrorDecisionForm(PastDatesMixin, forms.Form):
+    past_date_fields = ("decided_on",)
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput, initial=today)
     corrected = forms.TypedChoiceField(
         label=_("Decision"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
@@ -140,5 +165,6 @@ class MaterialErrorDecisionForm(forms.Form):
         return self.parsed.outcome, self.parsed.grade if self.parsed.outcome == Outcome.NUMERIC else None
 
 
-class NotifiedForm(forms.Form):
+class NotifiedForm(PastDatesMixin, forms.Form):
+    past_date_fields = ("notified_on",)
     notified_on = forms.DateField(label=_("Student notified on"), widget=DateInput, initial=today)

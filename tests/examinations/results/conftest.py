@@ -57,3 +57,11 @@ def proclaim(faculty, period_code, on=None):
 
 
 JAN_2027 = date(2027, 2, 12)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Today is 11 September 2027, the end of the academic year 2026-2027: every test date lies in the past."""
+    from tests.clock import Clock
+
+    return Clock(monkeypatch, date(2027, 9, 11))

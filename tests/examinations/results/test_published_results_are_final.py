@@ -21,7 +21,7 @@ from tests.enrolment import datasets as ds
 
 from .conftest import line, proclaim
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 GRID_ARGS = ["BIO101", "2026-2027", "JAN"]
 

@@ -23,7 +23,7 @@ from examinations.services.results import record_result
 
 from .conftest import line, proclaim
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
@@ -306,6 +306,8 @@ def test_ex2_registration_page(faculty, lecturer, student_admin, client_as):
     unit = faculty["units"]["BIO101"]
     response = client.post(url, {"unit": unit.pk, "on": "2027-08-09"})
     assert "2027-07-11 to 2027-08-08" in response.content.decode()
+    response = client.post(url, {"unit": unit.pk, "on": "2027-09-12"})
+    assert "2027-09-12 is after today (2027-09-11)" in response.content.decode()
     response = client.post(url, {"unit": unit.pk, "on": "2027-07-15"})
     assert response.status_code == 302
     assert SecondOpportunityRegistration.objects.get().registered_on == date(2027, 7, 15)
