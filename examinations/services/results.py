@@ -167,7 +167,7 @@ def enter_results(user, unit: CourseUnit, period: ExamPeriod, entries: dict[int,
     current = {(r.student_id, r.course_unit_id): r for r in Result.objects.filter(
         student_id__in=[ln.student_id for ln in lines.values()], academic_year_id=period.academic_year_id,
         course_unit=unit, opportunity=period.opportunity, is_current=True)}
-    published = {programme for (p, programme) in proclaimed_pairs() if p == period.pk}
+    published = set(Proclamation.objects.filter(exam_period=period).values_list("programme_id", flat=True))
     errors, todo = {}, []
     for line_id, text in entries.items():
         line = lines.get(line_id)

@@ -362,3 +362,39 @@ def test_material_error_on_an_unpublished_result_is_refused(faculty, lecturer, s
         {"reported_on": "2027-02-15", "reported_by_name": "X", "description": "Y"})
     assert "not proclaimed yet" in response.content.decode()
     assert not MaterialError.objects.exists()
+
+
+# ---- query budgets independent of the number of students ---------------------------------------------------------
+
+def test_grid_and_unit_list_cost_the_same_for_3_or_33_students(faculty, lecturer, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.enrolment.factories import ContractFactory, StudentFactory
+
+    client = client_as(lecturer)
+    grid_url, list_url = reverse(*GRID[:1], args=GRID[1]), reverse("examinations:results_units")
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = (cost(grid_url), cost(list_url))
+    units = list(faculty["units"].values())
+    for i in range(30):
+        ContractFactory(student=StudentFactory(number=f"28{i:05d}"), programme=faculty["ba"],
+                        academic_year=faculty["year"], units=units)
+    record_result(line(faculty, "an", "BIO101"), faculty["periods"]["JAN"], "numeric", 12, by=lecturer)
+    assert (cost(grid_url), cost(list_url)) == before
+
+
+def test_material_error_list_has_a_query_budget(faculty, published, student_admin, client_as,
+                                                django_assert_max_num_queries):
+    for day in (15, 16, 17):
+        MaterialError.objects.create(result=published, reported_on=date(2027, 2, day), reported_by_name="X",
+                                     description="Y")
+    client = client_as(student_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("examinations:material_errors") + "?state=open")
+    assert len(response.context["object_list"]) == 3
