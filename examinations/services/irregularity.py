@@ -62,7 +62,7 @@ def active_seats(committee_id: int, on: date):
 
 def _person(user) -> str:
     if user is None:
-        return "nobody on record"
+        return "none on record"
     return user.get_full_name() or user.get_username()
 
 
@@ -144,8 +144,9 @@ def report_irregularity(*, line: ProgrammeLine, exam_period: ExamPeriod, discove
                                                     exam_period=exam_period)
             else:
                 chair = active_seats(committee.pk, reported_on).filter(role=CommitteeRole.CHAIR).first()
+                chair_name = _person(chair.user) if chair else f"no chair on record on {reported_on}"
                 note = (f"Reported by {values['reported_by_name']} to the chair of the {committee.programme.code} "
-                        f"examination committee ({_person(chair.user if chair else None)}).")
+                        f"examination committee ({chair_name}).")
                 if late:
                     due = rules.report_deadline(discovered_on, holidays_around(discovered_on), ir)
                     note += f" Reported after the limit of {due} (IR-1, UH 18.1.1): flagged, not refused."

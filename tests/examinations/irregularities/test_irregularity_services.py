@@ -89,7 +89,7 @@ def test_ir1_the_committee_is_created_when_the_programme_has_none_yet(uni, peopl
     ExamCommittee.objects.filter(programme=uni["ba_mat"]).delete()
     irr = report(uni, people["admin"], line=uni["mat_line"])
     assert irr.committee.programme == uni["ba_mat"]
-    assert "nobody on record" in irr.transitions.get().note
+    assert "no chair on record on 2027-02-01" in irr.transitions.get().note
 
 
 # ---------------------------------------------------------------- the state machine

@@ -345,7 +345,7 @@ def test_ir5_the_letter_states_facts_hearing_decision_sanction_and_appeal(client
         "Ines Invigilator", "A page of notes under the exam paper.",  # the facts
         "2027-02-08", "presence of the ombudsperson", "Mr. Lawyer", "The student admits the notes were hers.",
         "inspect the file",  # the hearing (UH 18.2.2)
-        "established an irregularity", "The notes cover the exam's questions",  # the decision with reasons
+        "established that an irregularity took place", "The notes cover the exam's questions",  # decision, reasons
         "0 for the exam", "12", "Koen Chair",  # the sanction, the result it changes, who signs
         "Internal appeal", "7 calendar days", "UH 18.2.5", "The last day is 2027-02-22",  # the appeal route
         "Sent through the student portal on 2027-02-13",
@@ -356,7 +356,7 @@ def test_ir5_the_letter_states_facts_hearing_decision_sanction_and_appeal(client
 def test_ir5_the_letter_of_no_irregularity_offers_the_retake(client_as, people, inf_file):
     irr = advance(inf_file, S.DECIDED, people, found=False)
     text = pdf_text(client_as(people["chair"]).get(url("irregularity_letter", irr.pk)))
-    assert "established no irregularity" in text and "take the exam again" in text
+    assert "established that no irregularity took place" in text and "take the exam again" in text
     assert "Sanctions" not in text
 
 
