@@ -10,6 +10,7 @@ from examinations.models import Outcome, Result
 from students.models import Student
 
 from . import appeals as appeal_section
+from . import decisions as decision_section
 from .importer import FORMAT
 
 
@@ -86,6 +87,7 @@ def export_dataset() -> dict:
             {"student": d.student.number, "programme": d.programme.code, "awarded_on": _d(d.awarded_on)}
             for d in Degree.objects.select_related("student", "programme").order_by("student__number", "awarded_on")
         ],
+        **decision_section.export(),
         "appeals": appeal_section.export(),
     }
 

@@ -37,6 +37,7 @@ from students.models import Student
 from students.services import sync_ledgers
 
 from . import appeals as appeal_section
+from . import decisions as decision_section
 
 FORMAT = "eel-dataset/1"
 YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
@@ -190,6 +191,8 @@ class _Plan:
     results: list[dict] = field(default_factory=list)
     degrees: list[dict] = field(default_factory=list)
     appeals: list[dict] = field(default_factory=list)
+    corrections: list[dict] = field(default_factory=list)
+    exceptions: list[dict] = field(default_factory=list)
 
 
 def validate(data: Any) -> _Plan:
@@ -211,6 +214,7 @@ def validate(data: Any) -> _Plan:
     _validate_results(ck, data, plan)
     _validate_degrees(ck, data, plan)
     plan.appeals = appeal_section.validate(ck, data, plan.student_numbers)
+    plan.corrections, plan.exceptions = decision_section.validate(ck, data, plan.student_numbers, set(plan.years))
     if ck.problems:
         raise DatasetError(ck.problems)
     return plan
@@ -655,6 +659,10 @@ def import_dataset(data: Any, dry_run: bool = False, by=None) -> ImportReport:
     with transaction.atomic():
         problems: list[str] = []
         student_ids = _load(plan, report, problems, by)
+        if plan.corrections or plan.exceptions:
+            corrections, exceptions = decision_section.load(plan.corrections, plan.exceptions, by)
+            report.count("learning-account corrections", n=corrections)
+            report.count("enrolment exceptions", n=exceptions)
         if plan.appeals:
             report.count("appeals", n=appeal_section.load(plan.appeals, problems, by))
         if problems:
