@@ -221,3 +221,30 @@ def test_one_bad_row_in_10000_saves_nothing(faculty, big_cohort, student_admin):
         apply_import(student_admin, faculty["periods"]["JAN"], rows)
     assert [(p.row, p.reason) for p in refused.value.plan.problems] == [(7_779, "21 is above 20.")]
     assert not Result.objects.exists()
+
+
+def test_a_10000_row_file_through_the_pages_shows_counts_and_progress(faculty, big_cohort, student_admin, client_as,
+                                                                      monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.clock import Clock
+
+    Clock(monkeypatch, date(2027, 2, 8))
+    students, units = big_cohort
+    text = "student number,course unit code,grade\n" + "".join(
+        f"{s.number},{u.code},{(i * j) % 21}\n" for i, s in enumerate(students) for j, u in enumerate(units))
+    client = client_as(student_admin)
+    start = time.monotonic()
+    response = client.post(reverse("examinations:results_import"), {
+        "step": "preview", "exam_period": faculty["periods"]["JAN"].pk,
+        "file": SimpleUploadedFile("big.csv", text.encode(), content_type="text/csv")})
+    body = response.content.decode()
+    assert 'data-testid="count-new">10000<' in body
+    assert "Processing 10000 rows" in body and 'id="import-progress"' in body
+    assert "The first 500 of 10000 rows are shown." in body
+    response = client.post(reverse("examinations:results_import"), {"step": "confirm",
+                                                                     "token": response.context["token"]})
+    assert response.status_code == 302
+    assert Result.objects.filter(is_current=True).count() == 10_000
+    assert time.monotonic() - start < 60
