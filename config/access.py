@@ -90,12 +90,30 @@ class RoleRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+# The examinations' menu entries: (URL name, label). Who sees an entry is read from the view's own
+# declaration (``allowed_roles``), so the menu never offers a page that would answer 403.
+EXAMINATION_MENU = (
+    ("examinations:results_units", _("Results")),
+    ("examinations:committee_list", _("Committees")),
+    ("examinations:irregularity_list", _("Irregularities")),
+)
+
+
+def _view_roles(url_name: str) -> tuple[str, ...]:
+    from django.urls import resolve, reverse
+
+    func = resolve(reverse(url_name)).func
+    view_class = getattr(func, "view_class", None)
+    return tuple(getattr(view_class, "allowed_roles", None) or getattr(func, "allowed_roles", ()))
+
+
 def roles_context(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_read_students": False, "can_write_students": False, "my_roles": []}
+        return {"can_read_students": False, "can_write_students": False, "my_roles": [], "exam_menu": []}
     return {
         "can_read_students": has_role(user, STUDENT_RECORDS_READ),
         "can_write_students": has_role(user, STUDENT_RECORDS_WRITE),
         "my_roles": [ROLE_LABELS[r] for r in sorted(user_roles(user)) if r in ROLE_LABELS],
+        "exam_menu": [(name, label) for name, label in EXAMINATION_MENU if has_role(user, _view_roles(name))],
     }

@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand
 
 from enrolment.dataset.generate import generate
 from enrolment.dataset.importer import DatasetError, import_dataset
+from examinations.demo_committee import ensure_demo_committee
+from examinations.demo_irregularities import ensure_demo_irregularities
+from examinations.demo_results import ensure_demo_results
 from students.demo import DEMO_PASSWORD, ensure_demo_users
 from students.models import Student
 
@@ -21,8 +24,7 @@ class Command(BaseCommand):
                 "Demo data already loaded: the database holds students, so nothing is imported. "
                 "To start again from the demo data, delete db.sqlite3 and run scripts/demo.sh."
             )
-            users = ensure_demo_users()
-            self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'): {', '.join(users)}")
+            self._users_and_examinations()
             return
         data = generate(students, seed=seed)
         try:
@@ -32,5 +34,14 @@ class Command(BaseCommand):
                 self.stderr.write(problem)
             raise
         self.stdout.write(f"Demo data: {report.summary()}")
+        self._users_and_examinations()
+
+    def _users_and_examinations(self):
         users = ensure_demo_users()
         self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'): {', '.join(users)}")
+        # Each is idempotent: the demo lecturer's units to grade, a committee with an open meeting, one
+        # irregularity file.
+        units = ensure_demo_results()
+        self.stdout.write(f"Demo lecturer coordinates: {', '.join(units) or 'nothing'}")
+        ensure_demo_committee()
+        ensure_demo_irregularities()
