@@ -1,2 +1,1 @@
-
-# Register your models here.
+from . import admin_committee, admin_intake, admin_ombuds  # noqa: F401  (register their models)

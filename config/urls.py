@@ -12,5 +12,6 @@ urlpatterns = [
     path("students/", include("students.urls")),
     path("enrolment/", include("enrolment.urls")),
     path("examinations/", include("examinations.urls")),
+    path("appeals/", include("appeals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Admin of the appeals: committee (imported by appeals/admin.py)."""

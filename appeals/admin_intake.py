@@ -1,0 +1,1 @@
+"""Admin of the appeals: intake (imported by appeals/admin.py)."""

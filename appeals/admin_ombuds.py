@@ -1,0 +1,1 @@
+"""Admin of the appeals: ombuds (imported by appeals/admin.py)."""

@@ -1,0 +1,1 @@
+"""Appeals models: committee (see appeals/models/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Appeals models: ombuds (see appeals/models/__init__.py)."""

@@ -1,0 +1,3 @@
+"""URLs of the appeals: committee (included by appeals/urls.py)."""
+
+urlpatterns = []

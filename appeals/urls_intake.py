@@ -1,0 +1,3 @@
+"""URLs of the appeals: intake (included by appeals/urls.py)."""
+
+urlpatterns = []

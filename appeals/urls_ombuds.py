@@ -1,0 +1,3 @@
+"""URLs of the appeals: ombuds (included by appeals/urls.py)."""
+
+urlpatterns = []
