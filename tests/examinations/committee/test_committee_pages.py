@@ -316,3 +316,23 @@ def test_anonymous_users_go_to_the_login_page(client, meeting_for):
 def test_held_on_is_shown(client_as, meeting_for, people):
     meeting = meeting_for(open=False)
     assert HELD_ON.isoformat() in client_as(people["chair"]).get(url("meeting_detail", meeting.pk)).content.decode()
+
+
+POST_ONLY = {"committee_create", "member_end", "meeting_attendance", "meeting_open", "meeting_close", "meeting_sign",
+             "meeting_proclaim", "tolerance_choice"}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_ROLES))
+def test_every_page_refuses_a_lecturer_and_an_outsider(name, client_as, committee, meeting_for, people, enrol,
+                                                       lecturer, outsider):
+    student = enrol(ALL_PASSED)
+    meeting = meeting_for(open=False)
+    member = committee.members.first()
+    args = {"committee_list": (), "committee_create": (), "tie_list": (), "committee_detail": (committee.pk,),
+            "member_add": (committee.pk,), "member_end": (committee.pk, member.pk),
+            "meeting_create": (committee.pk,), "decision": (meeting.pk, student.number),
+            "tolerance_choice": (meeting.pk, student.number)}.get(name, (meeting.pk,))
+    for user in (lecturer, outsider):
+        client = client_as(user)
+        response = client.post(url(name, *args)) if name in POST_ONLY else client.get(url(name, *args))
+        assert response.status_code == 403, (name, user.username)
