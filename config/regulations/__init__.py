@@ -5,6 +5,7 @@ beside its article. Rules receive the object as an argument; nothing reads it fr
 """
 
 from .base import (
+    AppealsCommitteeRules,
     CommitteeRules,
     DeliberationRules,
     DeregistrationPolicy,
@@ -35,6 +36,7 @@ def get_regulations(code: str) -> Regulations:
 
 
 __all__ = [
+    "AppealsCommitteeRules",
     "CommitteeRules",
     "DEFAULT_CODE",
     "DeliberationRules",

@@ -97,6 +97,17 @@ class IrregularityRules:
 
 
 @dataclass(frozen=True)
+class AppealsCommitteeRules:
+    """UH 19.1, 19.4 (AP-5 .. AP-8): the internal appeals committee's numbers. The defaults are UHasselt's."""
+
+    max_voting_members: int = 18  # AP-5 / UH 19.1.2: a pool of 18 voting members besides the external chair
+    quorum_voting_members: int = 2  # AP-5 / UH 19.1.2: the chair (or deputy) and at least 2 voting members
+    invitation_hours: int = 24  # AP-6 / UH 19.4.2: the student is invited by e-mail at least 24 hours before
+    council_days: int = 7  # AP-8 / UH 19.4.6: appeal to the Council within 7 days after the notification
+    council_equivalence_days: int = 30  # AP-8 / UH 19.4.6: 30 days for foreign-diploma equivalence (19.2 h)
+
+
+@dataclass(frozen=True)
 class Regulations:
     code: str
     institution: str
@@ -135,6 +146,8 @@ class Regulations:
     results: "ResultRules | None" = None
     # Examination committee (EC-1, EC-3, EX-9)
     committee: CommitteeRules = CommitteeRules()
+    # Internal appeals committee (AP-5 .. AP-8)
+    appeals_committee: AppealsCommitteeRules = AppealsCommitteeRules()
 
     @property
     def label(self) -> str:

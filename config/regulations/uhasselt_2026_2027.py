@@ -7,6 +7,7 @@ which UH 1.3, 3.3.4, 3.6 and 8.1 apply.
 from fractions import Fraction
 
 from .base import (
+    AppealsCommitteeRules,
     CommitteeRules,
     DeliberationRules,
     DeregistrationPolicy,
@@ -84,5 +85,12 @@ UHASSELT_2026_2027 = Regulations(
         letter_days=5,  # UH 18.3.2
         rector_letter_days=10,  # UH 18.3.3
         appeal_days=7,  # UH 18.2.5, 19.3.2
+    ),
+    appeals_committee=AppealsCommitteeRules(
+        max_voting_members=18,  # UH 19.1.2
+        quorum_voting_members=2,  # UH 19.1.2
+        invitation_hours=24,  # UH 19.4.2
+        council_days=7,  # UH 19.4.6
+        council_equivalence_days=30,  # UH 19.4.6
     ),
 )
