@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -140,6 +142,14 @@ class DecisionForm(forms.Form):
             (key, _("whole programme") if p is None else _("package %(n)s") % {"n": p})
             for key, p in self.package_map.items()]
         self.fields["distinction"].choices = [("", _("none"))] + list(distinctions)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "choice",
+            Fieldset(_("The deviation"), "passed_packages", "programme_passed", "distinction", "reason"),
+            Fieldset(_("Vote (EC-3)"), "vote_requested", "secret_ballot",
+                     Row(Column("votes_for"), Column("votes_against"), Column("abstentions"))),
+        )
 
     def clean(self):
         cleaned = super().clean()
