@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AcademicYear, ContractKind, CourseUnit, ExceptionRule, Programme, StudyContract
+from .models import AcademicYear, ContractKind, CourseUnit, ExceptionRule, Programme, StudyContract, unit_label
 
 
 class DateInput(forms.DateInput):
@@ -26,7 +26,7 @@ def no_later_than_today(field: forms.DateField) -> None:
 
 class UnitLabelMixin:
     def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name} ({obj.credits} cr)"
+        return unit_label(obj)
 
 
 class UnitChoiceField(UnitLabelMixin, forms.ModelChoiceField):

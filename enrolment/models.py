@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from config.regulations import PRESETS, Regulations, get_regulations
@@ -109,7 +110,13 @@ class CourseUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name} ({self.credits} cr)"
+        return unit_label(self)
+
+
+def unit_label(unit: CourseUnit) -> str:
+    """A course unit as option lists and the admin name it: "INF101 Programming (6 credits)", translated."""
+    credits = ngettext("%(credits)d credit", "%(credits)d credits", unit.credits) % {"credits": unit.credits}
+    return gettext("%(code)s %(name)s (%(credits)s)") % {"code": unit.code, "name": unit.name, "credits": credits}
 
 
 class ContractKind(models.TextChoices):

@@ -86,6 +86,11 @@ class CheckOutcome:
         return tuple(f for f in self.findings if f.blocking)
 
 
+def contract_kind_text(kind: str) -> str:
+    texts = {"diploma": _("diploma contract"), "credit": _("credit contract"), "exam": _("exam contract")}
+    return texts.get(kind, kind)
+
+
 def account_credits(request: EnrolmentRequest) -> int:
     return sum(u.credits for u in request.units if not u.exempted)
 
@@ -114,30 +119,35 @@ def check_learning_account(
     )
     if balance > 0 and needed <= balance:
         if not uses:
-            return Finding("LA-14", "UH 1.3", True, "This enrolment does not use the learning account (LA-2).")
+            return Finding("LA-14", "UH 1.3", True, _("This enrolment does not use the learning account (LA-2)."))
         return Finding("LA-14", "UH 1.3", True,
-                       f"The learning account has {balance} credits; this enrolment uses {needed}.")
+                       _("The learning account has %(balance)d credits; this enrolment uses %(needed)d.")
+                       % {"balance": balance, "needed": needed})
     if protected:
         return Finding("LA-14", "UH 1.3.3", True,
-                       f"The learning account has {balance} credits, but this master's programme may not be "
-                       "refused (UH 1.3.3).")
+                       _("The learning account has %(balance)d credits, but this master's programme may not be "
+                         "refused (UH 1.3.3).") % {"balance": balance})
     allowed = exc.la14_max_credits
     if allowed is not None and needed <= allowed:
         return Finding("LA-14", "UH 1.3", True,
-                       f"The learning account has {balance} credits; an exception decision allows {allowed} credits.",
+                       _("The learning account has %(balance)d credits; an exception decision allows %(allowed)d "
+                         "credits.") % {"balance": balance, "allowed": allowed},
                        waived_by_exception=True)
     if balance <= 0:
         return Finding("LA-14", "UH 1.3.1", False,
-                       f"The learning account has {balance} credits: enrolment is refused, whatever the contract, "
-                       "unless the vice rector decides an exception (UH 1.3.1).", blocking=True,
+                       _("The learning account has %(balance)d credits: enrolment is refused, whatever the contract, "
+                         "unless the vice rector decides an exception (UH 1.3.1).") % {"balance": balance},
+                       blocking=True,
                        exception_allowed=True)
     if regs.insufficient_balance_policy == InsufficientBalancePolicy.SURCHARGE:
         return Finding("LA-14", "LA-14", True,
-                       f"The learning account has {balance} credits; this enrolment uses {needed}. The student "
-                       f"pays a double fee for the {needed - balance} missing credits.")
+                       _("The learning account has %(balance)d credits; this enrolment uses %(needed)d. The student "
+                         "pays a double fee for the %(missing)d missing credits.")
+                       % {"balance": balance, "needed": needed, "missing": needed - balance})
     return Finding("LA-14", "UH 1.3.2", False,
-                   f"The learning account has {balance} credits left; this enrolment needs {needed}. Enrolment is "
-                   f"possible for at most {balance} credits, unless the director decides an exception (UH 1.3.2).",
+                   _("The learning account has %(balance)d credits left; this enrolment needs %(needed)d. Enrolment "
+                     "is possible for at most %(balance)d credits, unless the director decides an exception "
+                     "(UH 1.3.2).") % {"balance": balance, "needed": needed},
                    blocking=True, exception_allowed=True)
 
 
@@ -146,17 +156,19 @@ def check_one_contract_per_unit(request: EnrolmentRequest, situation: StudentSit
     twice = sorted(u.code for u in request.units if u.code in situation.units_this_year)
     if twice:
         return Finding("EN-1", "UH 3.7.1", False,
-                       "Already in another contract this academic year: " + ", ".join(twice) + ".", blocking=True)
+                       _("Already in another contract this academic year: %(units)s.") % {"units": ", ".join(twice)},
+                       blocking=True)
     kinds = situation.contract_kinds_in_programme
     if request.contract_kind in kinds:
         return Finding("EN-1", "UH 3.7", False,
-                       f"The student already has a {request.contract_kind} contract for {request.programme_code} "
-                       "this academic year: add units to it instead.", blocking=True)
+                       _("The student already has a %(contract)s for %(programme)s this academic year: add units to "
+                         "it instead.") % {"contract": contract_kind_text(request.contract_kind),
+                                           "programme": request.programme_code}, blocking=True)
     if {request.contract_kind} | kinds >= {"diploma", "exam"}:
         return Finding("EN-1", "UH 3.7.2", False,
-                       f"A diploma contract and an exam contract cannot be combined in {request.programme_code} "
-                       "in one academic year.", blocking=True)
-    return Finding("EN-1", "UH 3.7", True, "No course unit is taken twice this academic year.")
+                       _("A diploma contract and an exam contract cannot be combined in %(programme)s in one "
+                         "academic year.") % {"programme": request.programme_code}, blocking=True)
+    return Finding("EN-1", "UH 3.7", True, _("No course unit is taken twice this academic year."))
 
 
 def check_first_bachelor_programme(
@@ -172,16 +184,16 @@ def check_first_bachelor_programme(
         and not (situation.holds_bachelor or situation.holds_master)
     )
     if not applies:
-        return Finding("EN-2", "UH 2.2", True, "The first-year programme rule does not apply.")
+        return Finding("EN-2", "UH 2.2", True, _("The first-year programme rule does not apply."))
     missing = sorted(situation.first_year_units - {u.code for u in request.units})
     if not missing:
-        return Finding("EN-2", "UH 2.2", True, "The full first-year standard programme is taken.")
+        return Finding("EN-2", "UH 2.2", True, _("The full first-year standard programme is taken."))
     if exc.en2:
-        return Finding("EN-2", "UH 2.2", True, "An individualised programme was decided (exception on record).",
+        return Finding("EN-2", "UH 2.2", True, _("An individualised programme was decided (exception on record)."),
                        waived_by_exception=True)
     return Finding("EN-2", "UH 2.2", False,
-                   "A first enrolment in a bachelor's programme takes the full first-year programme; missing: "
-                   + ", ".join(missing) + ".", blocking=True, exception_allowed=True)
+                   _("A first enrolment in a bachelor's programme takes the full first-year programme; missing: "
+                     "%(units)s.") % {"units": ", ".join(missing)}, blocking=True, exception_allowed=True)
 
 
 def check_max_credits(
@@ -195,14 +207,17 @@ def check_max_credits(
     total = situation.credits_this_year + sum(u.credits for u in request.units if not u.exempted)
     limit = regs.max_credits_per_year
     if total <= limit:
-        return Finding("EN-3", "UH 4.3", True, f"{total} credits this academic year (at most {limit}).")
+        return Finding("EN-3", "UH 4.3", True, _("%(total)d credits this academic year (at most %(limit)d).")
+                       % {"total": total, "limit": limit})
     if exc.en3_max_credits is not None and total <= exc.en3_max_credits:
         return Finding("EN-3", "UH 4.3", True,
-                       f"{total} credits this academic year; a bureau decision allows {exc.en3_max_credits}.",
+                       _("%(total)d credits this academic year; a bureau decision allows %(allowed)d.")
+                       % {"total": total, "allowed": exc.en3_max_credits},
                        waived_by_exception=True)
     return Finding("EN-3", "UH 4.3.2", False,
-                   f"{total} credits this academic year is more than the {limit} allowed over all contracts "
-                   "(UH 4.3.2); more needs a decision of the examination committee's bureau.",
+                   _("%(total)d credits this academic year is more than the %(limit)d allowed over all contracts "
+                     "(UH 4.3.2); more needs a decision of the examination committee's bureau.")
+                   % {"total": total, "limit": limit},
                    blocking=True, exception_allowed=True)
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from students import rules as la_rules
 from students.models import LedgerMovement, Student
@@ -145,8 +146,8 @@ def _situation(student: Student, year: AcademicYear, programme: Programme, on: d
         holds_bachelor=ProgrammeKind.BACHELOR in degrees,
         holds_master=ProgrammeKind.MASTER in degrees or student.register_master_obtained,
         earlier_bachelor_enrolment=earlier_bachelor,
-        credits_this_year=sum(c for _, c, exempted in taken if not exempted),
-        units_this_year=frozenset(code for code, _, _ in taken),
+        credits_this_year=sum(credits for _code, credits, exempted in taken if not exempted),
+        units_this_year=frozenset(code for code, _credits, _exempted in taken),
         contract_kinds_in_programme=frozenset(kinds),
         first_year_units=first_year,
     )
@@ -165,7 +166,8 @@ def _units(programme: Programme, unit_ids: Iterable[int], kind: str) -> list[Cou
     if kind != ContractKind.CREDIT and kind != ContractKind.EXAM:
         foreign = [u.code for u in units if u.programme_id != programme.pk]
         if foreign:
-            raise EnrolmentRefused(f"Not part of {programme.code}: {', '.join(foreign)}.")
+            raise EnrolmentRefused(_("Not part of %(programme)s: %(codes)s.")
+                                   % {"programme": programme.code, "codes": ", ".join(foreign)})
     return units
 
 
@@ -209,8 +211,9 @@ def enrol(student: Student, programme: Programme, year: AcademicYear, kind: str,
     unit_ids, exempted = list(unit_ids), set(exempted_ids)
     preview = preview_enrolment(student, programme, year, kind, enrolled_on, unit_ids, exempted)
     if not preview.allowed:
-        raise EnrolmentRefused("The enrolment cannot be saved: "
-                               + " ".join(f.message for f in preview.outcome.blocking), preview.outcome.blocking)
+        raise EnrolmentRefused(_("The enrolment cannot be saved: %(reasons)s")
+                               % {"reasons": " ".join(f.message for f in preview.outcome.blocking)},
+                               preview.outcome.blocking)
     contract = StudyContract.objects.create(student=student, programme=programme, academic_year=year, kind=kind,
                                             enrolled_on=enrolled_on, recorded_by=by)
     ProgrammeLine.objects.bulk_create([
@@ -392,9 +395,9 @@ def record_exception(student: Student, year: AcademicYear, rule: str, decided_by
                      reference: str, reason: str, max_credits: int | None = None, by=None) -> EnrolmentException:
     """An exception decision by the authorised person (vice rector, director, bureau), kept on record."""
     if rule in (ExceptionRule.LA14, ExceptionRule.EN3) and not max_credits:
-        raise EnrolmentRefused("State how many credits the decision allows.")
+        raise EnrolmentRefused(_("State how many credits the decision allows."))
     if not decided_by.strip() or not reference.strip() or not reason.strip():
-        raise EnrolmentRefused("An exception needs who decided, the decision's reference and the reason.")
+        raise EnrolmentRefused(_("An exception needs who decided, the decision's reference and the reason."))
     return EnrolmentException.objects.create(student=student, academic_year=year, rule=rule, decided_by=decided_by,
                                              decided_on=decided_on, reference=reference, reason=reason,
                                              max_credits=max_credits, recorded_by=by)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from enrolment.rules import contract_kind_text
+
 from .rules import MANUAL_CAUSE_PREFIX
 
 
@@ -39,11 +41,6 @@ class Labels:
 NO_LABELS = Labels({}, {})
 
 REASONS = {"withdrawal", "programme_change"}
-
-
-def contract_kind_text(kind: str) -> str:
-    texts = {"diploma": _("diploma contract"), "credit": _("credit contract"), "exam": _("exam contract")}
-    return texts.get(kind, kind)
 
 
 def unit_text(code: str | None, name: str | None = None) -> str:

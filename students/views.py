@@ -73,7 +73,7 @@ def students_csv(students, as_of) -> HttpResponse:
                      _("Learning account on %(date)s") % {"date": as_of.isoformat()}, _("Study contracts")])
     for s in students:
         contracts = "; ".join(
-            f"{c.academic_year.code} {c.programme.code} {c.kind}{'' if c.active else ' (deregistered)'}"
+            f"{c.academic_year.code} {c.programme.code} {c.kind}{'' if c.active else ' (' + _('deregistered') + ')'}"
             for c in s.contract_list
         )
         writer.writerow([safe_cell(v) for v in (s.number, s.last_name, s.first_name, s.email,
