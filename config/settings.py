@@ -116,6 +116,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Private files (appeal evidence): outside STATIC_ROOT and any media URL, served only by permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("EEL_PRIVATE_MEDIA_ROOT") or BASE_DIR / "var" / "private")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
