@@ -334,3 +334,496 @@ def om3_oral_exam_request_in_time(requested_on: date, exam_on: date,
     of the examination committee "no later than seven calendar days prior to the exam": on or before
     ``exam_on`` - 7. The text sets no later limit in working days, so weekends count as any day."""
     return requested_on <= exam_on - timedelta(days=days)
+
+
+# --- The appeals committee (rules.md section 7: AP-5 .. AP-8; UH 19.1, 19.4) ------------------------------------
+# Plain values in, plain values out: seats, presences, ballots, dates and times, the regulations' numbers
+# (config.regulations.AppealsCommitteeRules). Findings are plain words; the services refuse with them.
+
+from datetime import UTC, datetime  # noqa: E402
+
+from config.regulations import AppealsCommitteeRules  # noqa: E402
+
+POOL_CHAIR, POOL_MEMBER, POOL_SECRETARY = "chair", "member", "secretary"
+#: AP-5 / UH 19.1.2: the chair and the pool's members vote; the secretary does not.
+POOL_VOTING_ROLES = frozenset({POOL_CHAIR, POOL_MEMBER})
+
+
+@dataclass(frozen=True)
+class CommitteeFinding:
+    """A finding about the appeals committee in plain words; ``blocking`` False for a note that warns only."""
+
+    text: str
+    blocking: bool = True
+
+    def __str__(self):
+        return self.text
+
+
+@dataclass(frozen=True)
+class PoolSeat:
+    """A seat in the appeals committee's pool (AP-5) for a term: ``until`` None runs until further notice."""
+
+    seat_id: int
+    person_id: int
+    name: str
+    role: str
+    since: date
+    until: date | None = None
+    external: bool = False
+    born_on: date | None = None
+
+    @property
+    def votes(self) -> bool:
+        return self.role in POOL_VOTING_ROLES
+
+    def active_on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+    def overlaps(self, other: PoolSeat) -> bool:
+        return (self.since <= (other.until or date.max)) and (other.since <= (self.until or date.max))
+
+
+def _cday(day: date) -> str:
+    return day.isoformat()
+
+
+def ap5_pool_problems(seats: Iterable[PoolSeat], on: date, rules: AppealsCommitteeRules) -> list[CommitteeFinding]:
+    """AP-5 (UH 19.1.1-2): the pool of the internal appeals committee.
+
+    Blocking, at any day of the terms on record: a term that ends before it starts; one person in two seats at
+    once; two chairs at once; a chair who is not an external legal expert; more voting members than the pool's
+    18. We read "a pool of 18 voting members ... and one external legal expert who will chair the committee"
+    as rules.md AP-5 does: 18 members besides the chair (the chair votes too, and holds the casting vote).
+
+    Warnings, about the day ``on``: no chair (the oldest sitting member then deputises at every session), no
+    secretary or more than one, too few voting members for a quorum, and voting members whose date of birth is
+    not recorded (the oldest sitting member deputises for the chair, UH 19.1.2).
+    """
+    seats = list(seats)
+    problems: list[CommitteeFinding] = []
+    for s in seats:
+        if s.until is not None and s.until < s.since:
+            problems.append(CommitteeFinding(_("The term of %(name)s ends on %(until)s, before it starts on %(since)s.")
+                                             % {"name": s.name, "until": _cday(s.until), "since": _cday(s.since)}))
+    valid = [s for s in seats if s.until is None or s.until >= s.since]
+    for i, a in enumerate(valid):
+        for b in valid[i + 1:]:
+            if not a.overlaps(b):
+                continue
+            start = _cday(max(a.since, b.since))
+            if a.person_id == b.person_id:
+                problems.append(CommitteeFinding(
+                    _("%(name)s would hold two seats in the pool at once (from %(date)s): one person, one seat "
+                      "(UH 19.1.2).") % {"name": a.name, "date": start}))
+            elif a.role == POOL_CHAIR and b.role == POOL_CHAIR:
+                problems.append(CommitteeFinding(
+                    _("%(a)s and %(b)s would both chair the committee from %(date)s; it has one chair (UH 19.1.2).")
+                    % {"a": a.name, "b": b.name, "date": start}))
+    for s in valid:
+        if s.role == POOL_CHAIR and not s.external:
+            problems.append(CommitteeFinding(
+                _("%(name)s chairs the committee but is not recorded as an external legal expert: the chair is one "
+                  "(UH 19.1.2).") % {"name": s.name}))
+    members = [s for s in valid if s.role == POOL_MEMBER]
+    worst_day, worst = None, 0
+    for day in sorted({s.since for s in members}):
+        n = sum(1 for s in members if s.active_on(day))
+        if n > worst:
+            worst_day, worst = day, n
+    if worst > rules.max_voting_members:
+        problems.append(CommitteeFinding(
+            _("On %(date)s the pool would have %(n)d voting members besides the chair; it has at most %(max)d "
+              "(UH 19.1.2).") % {"date": _cday(worst_day), "n": worst, "max": rules.max_voting_members}))
+
+    active = [s for s in valid if s.active_on(on)]
+    if not any(s.role == POOL_CHAIR for s in active):
+        problems.append(CommitteeFinding(
+            _("On %(date)s the committee has no chair: the oldest sitting member deputises at every session "
+              "(UH 19.1.2).") % {"date": _cday(on)}, blocking=False))
+    secretaries = [s for s in active if s.role == POOL_SECRETARY]
+    if not secretaries:
+        problems.append(CommitteeFinding(
+            _("On %(date)s the committee has no secretary to keep its files (UH 19.1.2, 19.4.1).")
+            % {"date": _cday(on)}, blocking=False))
+    elif len(secretaries) > 1:
+        problems.append(CommitteeFinding(
+            _("On %(date)s the committee has %(n)d secretaries; the regulations name one (UH 19.1.2).")
+            % {"date": _cday(on), "n": len(secretaries)}, blocking=False))
+    voting = [s for s in active if s.role == POOL_MEMBER]
+    if len(voting) < rules.quorum_voting_members:
+        problems.append(CommitteeFinding(
+            _("On %(date)s the pool has %(n)d voting members besides the chair; a session needs at least %(min)d "
+              "(UH 19.1.2).") % {"date": _cday(on), "n": len(voting), "min": rules.quorum_voting_members},
+            blocking=False))
+    unknown = sorted(s.name for s in active if s.votes and s.born_on is None)
+    if unknown:
+        problems.append(CommitteeFinding(
+            _("The date of birth of %(names)s is not recorded: the oldest sitting member deputises for an absent "
+              "chair (UH 19.1.2).") % {"names": ", ".join(unknown)}, blocking=False))
+    return problems
+
+
+def ap5_new_seat_problems(existing: Iterable[PoolSeat], new: PoolSeat,
+                          rules: AppealsCommitteeRules) -> list[CommitteeFinding]:
+    """AP-5 (UH 19.1.2): what a new seat (or a changed term) would break: the blocking problems of the pool with
+    it that the pool without it does not have. An incomplete pool (no chair yet) never blocks a seat."""
+    existing = [s for s in existing if s.seat_id != new.seat_id]
+    on = new.since
+    before = {p.text for p in ap5_pool_problems(existing, on, rules) if p.blocking}
+    return [p for p in ap5_pool_problems([*existing, new], on, rules) if p.blocking and p.text not in before]
+
+
+EXAM_COMMITTEE, TIE = "exam_committee", "tie"
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """A pool member the records show involved in an appeal (AP-5): the chair may exclude her."""
+
+    seat_id: int
+    kind: str
+    text: str
+
+
+def ap5_involvements(seats: Iterable[PoolSeat], exam_committee_people: Mapping[int, str],
+                     tied_people: Iterable[int]) -> list[Involvement]:
+    """AP-5 (UH 19.1.2): "the chair may exclude himself or members from handling an appeal if they are involved".
+
+    The records show two kinds of involvement: a seat on the examination committee that took the contested
+    decision (``exam_committee_people``: person id -> the programme code) and a declared family or
+    cohabitation tie with the student (EC-4, ``tied_people``). The chair decides; this only points them out.
+    """
+    tied = set(tied_people)
+    found = []
+    for s in seats:
+        if s.person_id in exam_committee_people:
+            found.append(Involvement(s.seat_id, EXAM_COMMITTEE, _(
+                "%(name)s sat on the examination committee of %(programme)s that took the contested decision.")
+                % {"name": s.name, "programme": exam_committee_people[s.person_id]}))
+        if s.person_id in tied:
+            found.append(Involvement(s.seat_id, TIE, _("%(name)s declared a family or cohabitation tie with the "
+                                                       "student (EC-4).") % {"name": s.name}))
+    return found
+
+
+def ap5_sitting(seats: Iterable[PoolSeat], on: date, excluded_seat_ids: Iterable[int]) -> list[PoolSeat]:
+    """AP-5 (UH 19.1.2): who sits on an appeal on a day: the seats active that day, less those the chair
+    excluded from it. The secretary sits without a vote."""
+    excluded = set(excluded_seat_ids)
+    return [s for s in seats if s.active_on(on) and s.seat_id not in excluded]
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """Who presides a session of the appeals committee, whether it is a deputy, and the quorum (AP-5)."""
+
+    presiding: PoolSeat | None
+    deputy: bool
+    voting_present: int
+    needed: int
+    problems: tuple[CommitteeFinding, ...] = ()
+
+    @property
+    def holds(self) -> bool:
+        return self.presiding is not None and self.voting_present >= self.needed and not any(
+            p.blocking for p in self.problems)
+
+    @property
+    def text(self) -> str:
+        if self.presiding is None:
+            return _("Nobody can preside: no quorum (UH 19.1.2).")
+        who = (_("%(name)s presides as deputy chair, the oldest sitting member present")
+               if self.deputy else _("%(name)s presides")) % {"name": self.presiding.name}
+        return _("%(who)s; %(n)d voting members present besides, at least %(min)d needed (UH 19.1.2).") % {
+            "who": who, "n": self.voting_present, "min": self.needed}
+
+
+def ap5_session_check(present: Iterable[PoolSeat], rules: AppealsCommitteeRules) -> SessionCheck:
+    """AP-5 (UH 19.1.2): "If the chair is not available, the oldest sitting committee member will act as deputy
+    chair"; the committee "may only validly deliberate and take decisions if at least two voting members and
+    the chair or his/her deputy are present".
+
+    ``present``: the sitting members (not excluded) present at the session. The chair presides when present;
+    otherwise the oldest present voting member deputises. The article does not say what happens on an equal
+    date of birth; we take the longest-serving of them (earliest seat), then the name, and say so on the page.
+    A present voting member whose date of birth is unknown makes the deputy unknown: that blocks.
+    The deputy is not counted among the "two voting members".
+    """
+    present = [s for s in present if s.votes]
+    problems: list[CommitteeFinding] = []
+    chair = next((s for s in present if s.role == POOL_CHAIR), None)
+    deputy = False
+    if chair is None and present:
+        unknown = sorted(s.name for s in present if s.born_on is None)
+        if unknown:
+            problems.append(CommitteeFinding(
+                _("The chair is absent and the date of birth of %(names)s is not recorded: the oldest sitting member "
+                  "deputises (UH 19.1.2), so record it first.") % {"names": ", ".join(unknown)}))
+        else:
+            chair = min(present, key=lambda s: (s.born_on, s.since, s.name))
+            deputy = True
+            same = [s.name for s in present if s.born_on == chair.born_on and s is not chair]
+            if same:
+                problems.append(CommitteeFinding(
+                    _("%(a)s and %(b)s share the oldest date of birth; %(a)s, the longest-serving, deputises.")
+                    % {"a": chair.name, "b": ", ".join(same)}, blocking=False))
+    others = sum(1 for s in present if s is not chair)
+    if chair is None and not problems:
+        problems.append(CommitteeFinding(_("No chair and no voting member is present (UH 19.1.2).")))
+    elif others < rules.quorum_voting_members:
+        problems.append(CommitteeFinding(
+            _("%(n)d voting members are present besides the one presiding; the committee deliberates validly with at "
+              "least %(min)d (UH 19.1.2).") % {"n": others, "min": rules.quorum_voting_members}))
+    return SessionCheck(chair, deputy, others, rules.quorum_voting_members, tuple(problems))
+
+
+# --- AP-6: the hearing
+
+
+def _ctime(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def ap6_invitation_problem(sent_at: datetime, hearing_at: datetime, rules: AppealsCommitteeRules) -> str | None:
+    """AP-6 (UH 19.4.2): "The student will be invited by email at least 24 hours before the session at which
+    he/she will be heard." The invitation sent at ``sent_at`` for a hearing at ``hearing_at`` (both in the
+    institution's time zone): exactly 24 hours is in time, a minute less is not. Returns the refusal with the
+    times named, or None."""
+    hours = timedelta(hours=rules.invitation_hours)
+    if hearing_at.tzinfo is not None:
+        # Elapsed time, not the clock on the wall: across a change to or from summer time 24 hours stay 24 hours.
+        zone = hearing_at.tzinfo
+        latest = (hearing_at.astimezone(UTC) - hours).astimezone(zone)
+        earliest = (sent_at.astimezone(UTC) + hours).astimezone(zone)
+    else:
+        latest, earliest = hearing_at - hours, sent_at + hours
+    if sent_at <= latest:
+        return None
+    return _("An invitation sent now (%(sent)s) comes less than %(hours)d hours before the hearing on %(hearing)s "
+             "(UH 19.4.2): it should have been sent by %(latest)s. Plan the hearing on or after %(earliest)s.") % {
+        "sent": _ctime(sent_at), "hours": rules.invitation_hours, "hearing": _ctime(hearing_at),
+        "latest": _ctime(latest), "earliest": _ctime(earliest)}
+
+
+def ap6_representation_problems(student_present: bool, representative: str, lawyer: bool,
+                                written_authority: bool) -> list[str]:
+    """AP-6 (UH 19.4.2): "The student may be assisted or replaced by a person of his/her choice. If the student
+    him-/herself is not present at the hearing and is replaced by a representative, this representative must be
+    authorised in writing by the student, unless the representative is a lawyer." Someone who assists a student
+    who is present needs no authority."""
+    representative = representative.strip()
+    if not representative:
+        if lawyer or written_authority:
+            return [_("Name the person who assisted or represented the student.")]
+        return []
+    if not student_present and not lawyer and not written_authority:
+        return [_("%(name)s replaced the student without written authority: a representative who is not a lawyer "
+                  "needs the student's written authority (UH 19.4.2). Record the authority, or record the student "
+                  "as not represented.") % {"name": representative}]
+    return []
+
+
+def ap6_absence_finding(hear_student: bool, duly_invited: bool, student_present: bool,
+                        represented: bool) -> CommitteeFinding | None:
+    """AP-6 (UH 19.4.2): "If the student has been duly invited, but does not appear for the hearing, the
+    committee may validly deliberate in the absence of the student." Not duly invited and absent, the committee
+    hears him another day (blocking); duly invited and absent, a note that it may proceed."""
+    if not hear_student or student_present or represented:
+        return None
+    if duly_invited:
+        return CommitteeFinding(_("The student, duly invited, did not appear: the committee may deliberate in his "
+                                  "or her absence (UH 19.4.2)."), blocking=False)
+    return CommitteeFinding(_("The student was not duly invited and did not appear: plan a new hearing with an "
+                              "invitation at least 24 hours before it (UH 19.4.2)."))
+
+
+# --- AP-7: the vote and the outcome
+
+VOTE_FOR, VOTE_AGAINST, VOTE_ABSTAIN = "for", "against", "abstain"
+INADMISSIBLE_OUTCOME, UNFOUNDED, NEW_DECISION = "inadmissible", "unfounded", "new_decision"
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """The count of a motion: ``carried`` None while a tie awaits the chair's casting vote."""
+
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    carried: bool | None
+    by_casting_vote: bool = False
+
+    @property
+    def text(self) -> str:
+        counts = _("%(for)d for, %(against)d against, %(abstain)d abstaining") % {
+            "for": self.votes_for, "against": self.votes_against, "abstain": self.abstentions}
+        if self.carried is None:
+            return _("%(counts)s: a tie; the chair holds the casting vote (UH 19.4.4).") % {"counts": counts}
+        if self.by_casting_vote:
+            word = _("carried by the chair's casting vote") if self.carried else _(
+                "rejected by the chair's casting vote")
+        else:
+            word = _("carried") if self.carried else _("rejected")
+        return f"{counts}: {word}"
+
+
+def ap7_vote_result(ballots: Mapping[int, str], presiding_id: int | None,
+                    casting_vote: str | None = None) -> VoteResult:
+    """AP-7 (UH 19.4.4): "The appeals committee will decide by a simple majority of votes. In the event of a
+    tied vote, the chair will hold the casting vote."
+
+    ``ballots``: seat id -> for / against / abstain, of the sitting voting members present. A simple majority
+    of the votes cast: more for than against carries, more against rejects; abstentions are not votes cast. On a
+    tie the vote of the one presiding (the chair, or the deputy who stands in for him) decides; when he abstained
+    or did not vote, ``casting_vote`` (for / against) is the casting vote he gives, and without it the motion
+    awaits it (``carried`` None). A casting vote other than his own vote cast does not count.
+    """
+    votes = list(ballots.values())
+    unknown = [v for v in votes if v not in (VOTE_FOR, VOTE_AGAINST, VOTE_ABSTAIN)]
+    if unknown:
+        raise ValueError(f"unknown votes: {unknown}")
+    n_for, n_against = votes.count(VOTE_FOR), votes.count(VOTE_AGAINST)
+    n_abstain = votes.count(VOTE_ABSTAIN)
+    if n_for != n_against:
+        return VoteResult(n_for, n_against, n_abstain, n_for > n_against)
+    own = ballots.get(presiding_id) if presiding_id is not None else None
+    casting = own if own in (VOTE_FOR, VOTE_AGAINST) else casting_vote
+    if casting not in (VOTE_FOR, VOTE_AGAINST):
+        return VoteResult(n_for, n_against, n_abstain, None)
+    return VoteResult(n_for, n_against, n_abstain, casting == VOTE_FOR, by_casting_vote=True)
+
+
+def ap7_motion_problems(outcome: str, reasons: str, *, result_changes: int, new_decision_text: str,
+                        recorded_decision: bool) -> list[str]:
+    """AP-7 (UH 19.4.4): the outcome put to the vote. A rejection is "duly justified", on the grounds that the
+    appeal is inadmissible or unfounded; otherwise the appeal body takes "a new study progress decision". The
+    new decision says what it is: new results (only for an exam decision on record, ``recorded_decision``:
+    they replace the contested proclamation through the results' own procedure) or the decision in words."""
+    problems = []
+    if outcome not in (INADMISSIBLE_OUTCOME, UNFOUNDED, NEW_DECISION):
+        problems.append(_("Choose the outcome: inadmissible, unfounded, or a new study-progress decision."))
+    if not reasons.strip():
+        problems.append(_("State the reasons: the decision is duly justified (UH 19.4.4)."))
+    if outcome == NEW_DECISION:
+        if result_changes and not recorded_decision:
+            problems.append(_("New results replace a proclaimed exam decision on record; this appeal names none. "
+                              "Describe the new decision in words."))
+        if not result_changes and not new_decision_text.strip():
+            problems.append(_("Say what the new study-progress decision is: new results, or the decision in "
+                              "words (UH 19.4.4)."))
+    elif result_changes or new_decision_text.strip():
+        problems.append(_("Only a new study-progress decision changes results or states a new decision."))
+    return problems
+
+
+def ap7_new_progress_decision(old: Mapping, proposal: Mapping, distinctions: Sequence[str]) -> dict:
+    """AP-7 (UH 19.4.4): the new study-progress decision that replaces the contested one, from the deliberation
+    proposal recomputed after the appeal's new results.
+
+    ``old``: the contested decision (``programme_passed``, ``distinction``, ``packages`` with ``package`` and
+    ``passed``); ``proposal``: the student's entry of the deliberation proposal; ``distinctions``: the names of the
+    degrees of distinction, highest first (DL-8). The text is silent on what becomes of what the examination
+    committee granted beyond the rules (a package or the programme declared passed, a higher distinction, DL-7,
+    DL-8); we keep it: an internal appeal brought by the student never leaves her worse off than the decision she
+    contested. ``deviates`` says the result differs from the proposal for that reason.
+    """
+    old_passed = {p.get("package") for p in old.get("packages") or () if p.get("passed")}
+    packages = [{**p, "passed": bool(p.get("passed")) or p.get("package") in old_passed,
+                 "proposed": bool(p.get("passed"))} for p in proposal.get("packages") or ()]
+    programme_passed = bool(proposal.get("programme_passed")) or bool(old.get("programme_passed"))
+    rank = {name: i for i, name in enumerate(distinctions)}
+
+    def better(a: str | None, b: str | None) -> str:
+        options = [d for d in (a, b) if d]
+        return min(options, key=lambda d: rank.get(d, len(rank))) if options else ""
+
+    distinction = better(proposal.get("distinction"), old.get("distinction")) if programme_passed else ""
+    percentages = [p.get("weighted_percentage") for p in proposal.get("packages") or ()]
+    deviates = (programme_passed != bool(proposal.get("programme_passed"))
+                or (distinction or "") != (proposal.get("distinction") or "")
+                or any(p["passed"] != p["proposed"] for p in packages))
+    return {"programme_passed": programme_passed, "distinction": distinction, "packages": packages,
+            "weighted_percentage": percentages[0] if len(percentages) == 1 else None, "deviates": deviates}
+
+
+# --- AP-7 / AP-8: deadlines and the route to the Council for Disputes
+
+
+def ap8_later_date_problems(notified_on: date, later_date: date, decide_by: date) -> list[str]:
+    """AP-8 (UH 19.4.7): the committee may inform the student "by electronic means, before the expiry of its
+    decision-making period, of the later date on which it will make a decision". The notice reaches the student
+    on or before the last day of the period (``decide_by``) and names a day after it."""
+    problems = []
+    if notified_on > decide_by:
+        problems.append(_("The notice of a later decision date must reach the student before the decision period "
+                          "expires on %(due)s (UH 19.4.7); %(on)s is too late.")
+                        % {"due": _cday(decide_by), "on": _cday(notified_on)})
+    if later_date <= decide_by:
+        problems.append(_("The later decision date (%(later)s) must come after the end of the decision period "
+                          "(%(due)s) (UH 19.4.7).") % {"later": _cday(later_date), "due": _cday(decide_by)})
+    return problems
+
+
+def ap8_council_deadline(notified_on: date, holidays: frozenset[date], rules: AppealsCommitteeRules,
+                         equivalence: bool = False) -> date:
+    """AP-8 (UH 19.4.6, 19.4.8): the last day to appeal to the Council for Disputes concerning Study Progress
+    Decisions: "no later than the seventh day after the day of notification" of the internal decision (30 days,
+    from the day after the notification, for a foreign-diploma equivalence decision, UH 19.2 h). When that day
+    is a Saturday, Sunday or public holiday, the period runs to the next working day (as AP-2).
+
+    For equivalence the article also says "no later than the thirty-first day after the day of notification";
+    we read the period of 30 days from the day after the notification (day 30 = notification + 30), as UH 19.4.8
+    names "the thirtieth day of the period" as its last day.
+    """
+    days = rules.council_equivalence_days if equivalence else rules.council_days
+    return next_working_day_from(notified_on + timedelta(days=days), holidays)
+
+
+def ap8_council_deadline_without_decision(decide_by: date, later_date: date | None, holidays: frozenset[date],
+                                          rules: AppealsCommitteeRules, equivalence: bool = False) -> date:
+    """AP-8 (UH 19.4.7-8): without a timely internal decision, the student appeals to the Council within seven
+    calendar days after the expiry of the decision period (``decide_by``); when the committee announced a later
+    decision date before the expiry, the seven days start the day after that date. The weekend and holiday
+    extension of UH 19.4.8 applies. The article names seven days here for every decision; for an equivalence
+    decision we give the 30 days of UH 19.4.6 (the reading in the student's favour)."""
+    days = rules.council_equivalence_days if equivalence else rules.council_days
+    return next_working_day_from((later_date or decide_by) + timedelta(days=days), holidays)
+
+
+@dataclass(frozen=True)
+class CommitteeDeadline:
+    """A limit of the appeal's handling: what, which rule and article, the day, when it was met, its state."""
+
+    rule: str
+    article: str
+    what: str
+    due: date
+    done_on: date | None
+    state: str  # open / met / late / overdue / closed
+
+
+def _deadline_state(due: date, done_on: date | None, today: date) -> str:
+    if done_on is not None:
+        return "met" if done_on <= due else "late"
+    return "overdue" if today > due else "open"
+
+
+def ap7_deadlines(*, decide_by: date, later_date: date | None, later_notice_on: date | None,
+                  notified_on: date | None, council_by: date | None, today: date) -> list[CommitteeDeadline]:
+    """AP-7 / AP-8 (UH 19.4.3-8): the appeal's limits and whether they are met: the decision notified within 20
+    calendar days from the day after receipt (or by the later date announced in time), and once notified, the
+    student's window for the Council (``open`` until its last day, then ``closed``; the office does not act on
+    it)."""
+    if later_date is None:
+        out = [CommitteeDeadline("AP-7", "UH 19.4.3-5", _("Decision notified to the student"), decide_by,
+                                 notified_on, _deadline_state(decide_by, notified_on, today))]
+    else:
+        out = [CommitteeDeadline("AP-8", "UH 19.4.7", _("Notice of a later decision date"), decide_by,
+                                 later_notice_on, _deadline_state(decide_by, later_notice_on, today)),
+               CommitteeDeadline("AP-8", "UH 19.4.7", _("Decision notified by the announced date"), later_date,
+                                 notified_on, _deadline_state(later_date, notified_on, today))]
+    if council_by is not None:
+        out.append(CommitteeDeadline("AP-8", "UH 19.4.6", _("Appeal to the Council for Disputes"), council_by, None,
+                                     "open" if today <= council_by else "closed"))
+    return out
