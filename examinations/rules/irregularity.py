@@ -1,9 +1,10 @@
 """Irregularities (rules.md section 6: IR-1 .. IR-5; UH 18.1 - 18.3) as pure functions.
 
-No Django, no clock: dates, holidays and the limits (``Regulations.irregularity``,
-:class:`config.regulations.IrregularityRules`) come in as arguments. A preset without them (PXL: its
-examination regulations have no irregularity procedure) makes :func:`require_irregularity_rules` refuse
-instead of inventing numbers. The working-day arithmetic is ``config.calendar``'s, with the holidays passed in.
+No clock, and Django for one thing only (``gettext``, so that the words are translated when the rule runs):
+dates, holidays and the limits (``Regulations.irregularity``, :class:`config.regulations.IrregularityRules`)
+come in as arguments. A preset without them (PXL: its examination regulations have no irregularity procedure)
+makes :func:`require_irregularity_rules` refuse instead of inventing numbers. The working-day arithmetic is
+``config.calendar``'s, with the holidays passed in.
 
 The file is a state machine (:data:`TRANSITIONS`, :func:`next_state`); the actions that do not move it (the
 replacement of a chair who is a party, a sanction) are allowed in the states of :data:`IN_STATE`. Who may take
@@ -17,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from config.calendar import add_working_days, next_working_day_from
 from config.regulations import IrregularityRules, Regulations
 
@@ -29,7 +32,6 @@ from .irregularity_sanctions import (  # noqa: F401
     MAIN_SANCTIONS,
     NO_GRADES_FOR_PERIOD,
     PASS_GRADE,
-    SANCTION_WORDS,
     SANCTIONS,
     ZERO,
     Mark,
@@ -39,6 +41,7 @@ from .irregularity_sanctions import (  # noqa: F401
     UnitResults,
     apply_sanction,
     combination_problem,
+    sanction_word,
     units_concerned,
 )
 
@@ -54,8 +57,8 @@ class IllegalTransition(ValueError):
 def require_irregularity_rules(regs: Regulations) -> IrregularityRules:
     if regs.irregularity is None:
         raise NoIrregularityRules(
-            f"The {regs.label} regulations contain no irregularity procedure; configure its limits before "
-            "opening a file."
+            _("The %(regulations)s regulations contain no irregularity procedure; configure its limits before "
+              "opening a file.") % {"regulations": regs.label}
         )
     return regs.irregularity
 
@@ -66,8 +69,14 @@ def require_irregularity_rules(regs: Regulations) -> IrregularityRules:
 REPORTED, INFORMED, HEARING_PLANNED, HEARD = "reported", "informed", "hearing_planned", "heard"
 DECIDED, REFERRED, NOTIFIED = "decided", "referred", "notified"
 STATES = (REPORTED, INFORMED, HEARING_PLANNED, HEARD, DECIDED, REFERRED, NOTIFIED)
-STATE_WORDS = {REPORTED: "reported", INFORMED: "informed", HEARING_PLANNED: "with a hearing planned",
-               HEARD: "heard", DECIDED: "decided", REFERRED: "referred to the rector", NOTIFIED: "notified"}
+
+
+def state_word(state: str) -> str:
+    words = {REPORTED: _("reported"), INFORMED: _("informed"), HEARING_PLANNED: _("with a hearing planned"),
+             HEARD: _("heard"), DECIDED: _("decided"), REFERRED: _("referred to the rector"),
+             NOTIFIED: _("notified")}
+    return str(words.get(state, state))
+
 
 #: UH 18.1 - 18.3 in order: report -> the ombudsperson and the student informed -> hearing planned -> heard ->
 #: the bureau's decision -> (very serious: proposed to the rector) -> the reasoned decision sent. A hearing held
@@ -88,8 +97,8 @@ def next_state(current: str, target: str) -> str:
     :class:`IllegalTransition` (a decision before the hearing, a letter before the decision, anything after the
     letter)."""
     if target not in TRANSITIONS.get(current, frozenset()):
-        raise IllegalTransition(f"A file that is {STATE_WORDS.get(current, current)} cannot become "
-                                f"{STATE_WORDS.get(target, target)}.")
+        raise IllegalTransition(_("A file that is %(current)s cannot become %(target)s.")
+                                % {"current": state_word(current), "target": state_word(target)})
     return target
 
 
@@ -198,9 +207,12 @@ def report_late(discovered_on: date, reported_on: date, holidays: frozenset[date
 
 
 def date_order_problem(earlier_label: str, earlier: date | None, later_label: str, later: date | None) -> str | None:
-    """Dates of the procedure follow each other: ``later`` may not come before ``earlier``."""
+    """Dates of the procedure follow each other: ``later`` may not come before ``earlier``. The labels come
+    translated, ``later_label`` as the start of a sentence ("The report"), ``earlier_label`` inside one ("the
+    discovery")."""
     if earlier is not None and later is not None and later < earlier:
-        return f"{later_label[:1].upper()}{later_label[1:]} ({later}) cannot be before {earlier_label} ({earlier})."
+        return _("%(later)s (%(later_date)s) cannot be before %(earlier)s (%(earlier_date)s).") % {
+            "later": later_label, "later_date": later, "earlier": earlier_label, "earlier_date": earlier}
     return None
 
 
@@ -212,8 +224,8 @@ def hearing_planning_problems(has_ombudsperson: bool) -> list[str]:
     """IR-2 (UH 18.2.1): the bureau hears the student in the presence of the ombudsperson, so a hearing cannot
     be planned for a committee without one on record."""
     if not has_ombudsperson:
-        return ["The hearing takes place in the presence of the ombudsperson (UH 18.2.1), and this committee has "
-                "no ombudsperson on record. Add her to the committee first."]
+        return [_("The hearing takes place in the presence of the ombudsperson (UH 18.2.1), and this committee has "
+                  "no ombudsperson on record. Add her to the committee first.")]
     return []
 
 
@@ -223,10 +235,10 @@ def hearing_problems(ombudsperson_attended: bool, report: str) -> list[str]:
     does not stop the procedure; she may bring counsel, who may not file written conclusions."""
     problems = []
     if not ombudsperson_attended:
-        problems.append("The bureau hears the student in the presence of the ombudsperson (UH 18.2.1). Without "
-                        "her, plan the hearing again.")
+        problems.append(_("The bureau hears the student in the presence of the ombudsperson (UH 18.2.1). Without "
+                          "her, plan the hearing again."))
     if not report.strip():
-        problems.append("The chair writes a report of the hearing for the file (UH 18.2.2).")
+        problems.append(_("The chair writes a report of the hearing for the file (UH 18.2.2)."))
     return problems
 
 
@@ -239,9 +251,9 @@ def decision_problems(found: bool | None, reasons: str) -> list[str]:
     substantiates its decision in detail, whatever it is."""
     problems = []
     if found is None:
-        problems.append("The bureau decides whether or not there has been an irregularity (UH 18.2.3).")
+        problems.append(_("The bureau decides whether or not there has been an irregularity (UH 18.2.3)."))
     if not reasons.strip():
-        problems.append("The decision needs its reasons (UH 18.3.2).")
+        problems.append(_("The decision needs its reasons (UH 18.3.2)."))
     return problems
 
 
@@ -278,13 +290,13 @@ def who_sits(chair_id: int | None, vice_chair_id: int | None, *, chair_is_party:
         return Bureau(None, None, by_committee=True,
                       stands_aside=frozenset(i for i in (chair_id, vice_chair_id) if i is not None))
     if chair_is_party and vice_chair_id is None:
-        raise Refused("The chair is a party and the committee has no vice chair on record to replace her "
-                      "(UH 18.2.6).")
+        raise Refused(_("The chair is a party and the committee has no vice chair on record to replace her "
+                        "(UH 18.2.6)."))
     if substitute_id is None:
-        raise Refused("Name the committee member who completes the bureau (UH 18.2.6).")
+        raise Refused(_("Name the committee member who completes the bureau (UH 18.2.6)."))
     if substitute_id in (chair_id, vice_chair_id) or substitute_id not in eligible:
-        raise Refused("The member who completes the bureau is a voting member of the committee, neither its chair "
-                      "nor its vice chair (UH 18.2.6).")
+        raise Refused(_("The member who completes the bureau is a voting member of the committee, neither its "
+                        "chair nor its vice chair (UH 18.2.6)."))
     if chair_is_party:
         return Bureau(vice_chair_id, substitute_id, stands_aside=frozenset({chair_id} - {None}))
     return Bureau(chair_id, substitute_id, stands_aside=frozenset({vice_chair_id} - {None}))
@@ -340,15 +352,15 @@ def deadlines(*, discovered_on: date, reported_on: date, decided_on: date | None
     """The limits of a file and whether they are met: the report (IR-1), the reasoned decision (IR-5), and once
     the letter is sent, the student's internal appeal window (``open`` until its last day, then ``closed``; the
     office does not act on it)."""
-    out = [Deadline("IR-1", "UH 18.1.1", "Report to the chair", report_deadline(discovered_on, holidays, ir),
+    out = [Deadline("IR-1", "UH 18.1.1", _("Report to the chair"), report_deadline(discovered_on, holidays, ir),
                     reported_on, deadline_state(report_deadline(discovered_on, holidays, ir), reported_on, today))]
     if decided_on is not None:
         due = letter_deadline(decided_on, referred_to_rector, ir)
         out.append(Deadline("IR-5", "UH 18.3.3" if referred_to_rector else "UH 18.3.2",
-                            "Reasoned decision to the student", due, letter_sent_on,
+                            _("Reasoned decision to the student"), due, letter_sent_on,
                             deadline_state(due, letter_sent_on, today)))
     if letter_sent_on is not None:
         due = appeal_deadline(letter_sent_on, holidays, ir)
-        out.append(Deadline("IR-5", "UH 18.2.5, 19.3.2", "Internal appeal by the student", due, None,
+        out.append(Deadline("IR-5", "UH 18.2.5, 19.3.2", _("Internal appeal by the student"), due, None,
                             OPEN if today <= due else CLOSED))
     return out

@@ -1,10 +1,12 @@
 """IR-4 (rules.md section 6; UH 18.3.1): the sanctions and what each does to the student's results, as pure
-functions (no Django, no clock). Re-exported by :mod:`examinations.rules.irregularity`."""
+functions (no clock; Django only for ``gettext``). Re-exported by :mod:`examinations.rules.irregularity`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 from .deliberation import ABSENT, ABSENT_JUSTIFIED, FAIL, NUMERIC, PASS
 
@@ -18,11 +20,14 @@ ADJUSTED_GRADE, ZERO, FIRST_DISREGARDED = "adjusted_grade", "zero", "first_disre
 NO_GRADES_FOR_PERIOD, FIRST_ANNULLED, EXCLUDED_SECOND = "no_grades_period", "first_annulled", "excluded_second"
 MAIN_SANCTIONS = (ADJUSTED_GRADE, ZERO, FIRST_DISREGARDED, NO_GRADES_FOR_PERIOD, FIRST_ANNULLED)
 SANCTIONS = MAIN_SANCTIONS + (EXCLUDED_SECOND,)
-SANCTION_WORDS = {
-    ADJUSTED_GRADE: "adjusted grade", ZERO: "0 for the exam", FIRST_DISREGARDED: "first-opportunity mark disregarded",
-    NO_GRADES_FOR_PERIOD: "no grades for the exam period", FIRST_ANNULLED: "first opportunity annulled",
-    EXCLUDED_SECOND: "excluded from the second opportunity",
-}
+
+
+def sanction_word(kind: str) -> str:
+    words = {ADJUSTED_GRADE: _("adjusted grade"), ZERO: _("0 for the exam"),
+             FIRST_DISREGARDED: _("first-opportunity mark disregarded"),
+             NO_GRADES_FOR_PERIOD: _("no grades for the exam period"), FIRST_ANNULLED: _("first opportunity annulled"),
+             EXCLUDED_SECOND: _("excluded from the second opportunity")}
+    return str(words.get(kind, kind))
 
 
 @dataclass(frozen=True)
@@ -86,18 +91,18 @@ def combination_problem(existing: Iterable[str], kind: str) -> str | None:
     the second opportunity, which therefore comes only with another sanction."""
     existing = list(existing)
     if kind not in SANCTIONS:
-        return f"Unknown sanction '{kind}'."
+        return _("Unknown sanction '%(kind)s'.") % {"kind": kind}
     if kind == EXCLUDED_SECOND:
         if not any(k in MAIN_SANCTIONS for k in existing):
-            return ("The exclusion from the second opportunity is imposed in addition to another sanction "
-                    "(UH 18.3.1): record that sanction first.")
+            return _("The exclusion from the second opportunity is imposed in addition to another sanction "
+                     "(UH 18.3.1): record that sanction first.")
         if EXCLUDED_SECOND in existing:
-            return "The student is already excluded from the second opportunity."
+            return _("The student is already excluded from the second opportunity.")
         return None
     main = [k for k in existing if k in MAIN_SANCTIONS]
     if main:
-        return (f"The bureau imposes one of the sanctions of UH 18.3.1; this file has one already "
-                f"({SANCTION_WORDS[main[0]]}).")
+        return _("The bureau imposes one of the sanctions of UH 18.3.1; this file has one already (%(kind)s).") % {
+            "kind": sanction_word(main[0])}
     return None
 
 
@@ -164,42 +169,43 @@ def apply_sanction(spec: SanctionSpec, units: Sequence[UnitResults]) -> tuple[Ne
     """
     by_unit = {u.unit: u for u in units}
     retained = frozenset(spec.retained)
-    words = f"Irregularity sanction (UH 18.3.1): {SANCTION_WORDS.get(spec.kind, spec.kind)}"
+    words = _("Irregularity sanction (UH 18.3.1): %(kind)s") % {"kind": sanction_word(spec.kind)}
     if retained and spec.kind not in (NO_GRADES_FOR_PERIOD, FIRST_ANNULLED):
-        raise Refused("Grades are retained only with 'no grades for the exam period' or the annulment of the first "
-                      "opportunity (UH 18.3.1).")
+        raise Refused(_("Grades are retained only with 'no grades for the exam period' or the annulment of the first "
+                      "opportunity (UH 18.3.1)."))
     if retained and spec.opportunity != 1:
-        raise Refused("The bureau may retain grades only in a first exam opportunity (UH 18.3.1).")
+        raise Refused(_("The bureau may retain grades only in a first exam opportunity (UH 18.3.1)."))
     unknown = sorted(retained - set(by_unit))
     if unknown:
-        raise Refused(f"Not in the student's programme that year: {', '.join(unknown)}.")
+        raise Refused(_("Not in the student's programme that year: %(units)s.") % {"units": ", ".join(unknown)})
 
     out: list[NewResult | None] = []
     if spec.kind in (ADJUSTED_GRADE, ZERO):
         unit = by_unit.get(spec.unit)
         if unit is None:
-            raise Refused(f"{spec.unit} is not in the student's programme that year.")
+            raise Refused(_("%(unit)s is not in the student's programme that year.") % {"unit": spec.unit})
         current = unit.first if spec.opportunity == 1 else unit.second
         if spec.kind == ADJUSTED_GRADE:
             if not unit.numeric:
-                raise Refused(f"{unit.unit} is graded pass/fail: it has no grade to adjust; the sanction is 0 (fail).")
+                raise Refused(_("%(unit)s is graded pass/fail: it has no grade to adjust; the sanction is 0 (fail).")
+                              % {"unit": unit.unit})
             g = spec.adjusted_grade
             if g is None or not 0 <= g <= 20:
-                raise Refused("An adjusted grade is a whole number from 0 to 20 (EX-4).")
+                raise Refused(_("An adjusted grade is a whole number from 0 to 20 (EX-4)."))
             if current is not None and current.outcome == NUMERIC and g > (current.grade or 0):
-                raise Refused(f"An adjusted grade is a sanction: it cannot be above the grade it replaces "
-                              f"({current.grade}).")
+                raise Refused(_("An adjusted grade is a sanction: it cannot be above the grade it replaces "
+                                "(%(grade)s).") % {"grade": current.grade})
             value = (NUMERIC, g)
         else:
             value = _zero(unit)
         out.append(_new(unit, spec.opportunity, spec.period, value, words))
     elif spec.kind == FIRST_DISREGARDED:
         if spec.opportunity != 2:
-            raise Refused("The first-opportunity mark is disregarded only for an irregularity during the second "
-                          "opportunity (UH 18.3.1).")
+            raise Refused(_("The first-opportunity mark is disregarded only for an irregularity during the second "
+                          "opportunity (UH 18.3.1)."))
         unit = by_unit.get(spec.unit)
         if unit is None:
-            raise Refused(f"{spec.unit} is not in the student's programme that year.")
+            raise Refused(_("%(unit)s is not in the student's programme that year.") % {"unit": spec.unit})
         if unit.first is not None and unit.first.outcome not in (ABSENT, ABSENT_JUSTIFIED, FAIL):
             out.append(_new(unit, 1, unit.first_period, _no_grade(unit), words))
     elif spec.kind == NO_GRADES_FOR_PERIOD:
@@ -219,24 +225,24 @@ def apply_sanction(spec: SanctionSpec, units: Sequence[UnitResults]) -> tuple[Ne
             out.append(_new(unit, spec.opportunity, spec.period, _no_grade(unit), words))
     elif spec.kind == FIRST_ANNULLED:
         if spec.opportunity != 1:
-            raise Refused("The annulment concerns a first exam opportunity (UH 18.3.1).")
+            raise Refused(_("The annulment concerns a first exam opportunity (UH 18.3.1)."))
         for unit in units:
             if unit.unit in retained or (unit.first is not None and unit.first.outcome == ABSENT):
                 continue
             out.append(_new(unit, 1, unit.first_period, _no_grade(unit), words))
     elif spec.kind == EXCLUDED_SECOND:
         if spec.opportunity != 1:
-            raise Refused("The exclusion from the second opportunity follows an irregularity in the first "
-                          "(UH 18.3.1).")
+            raise Refused(_("The exclusion from the second opportunity follows an irregularity in the first "
+                          "(UH 18.3.1)."))
         if not spec.concerned:
-            raise Refused("The exclusion from the second opportunity is imposed in addition to another sanction "
-                          "(UH 18.3.1): record that sanction first.")
+            raise Refused(_("The exclusion from the second opportunity is imposed in addition to another sanction "
+                          "(UH 18.3.1): record that sanction first."))
         if not spec.second_period:
-            raise Refused("This academic year has no second exam opportunity.")
+            raise Refused(_("This academic year has no second exam opportunity."))
         for unit in units:
             if (unit.unit in spec.concerned and unit.opportunities >= 2 and unit.second is None
                     and not _certificate(unit.first, spec.pass_grade)):
                 out.append(_new(unit, 2, spec.second_period, _no_grade(unit), words))
     else:
-        raise Refused(f"Unknown sanction '{spec.kind}'.")
+        raise Refused(_("Unknown sanction '%(kind)s'.") % {"kind": spec.kind})
     return tuple(r for r in out if r is not None)

@@ -4,7 +4,8 @@ Every step locks the file's row, asks the rules (``examinations.rules.irregulari
 allowed, moves the status with a conditional update (``UPDATE ... WHERE status = <old>``) and writes its
 :class:`IrregularityTransition` in the same transaction. A step repeated with the same values (a double
 submit) changes nothing and returns the file; the same step with other values after the file has moved on is
-refused. Sanctions change results only through :func:`examinations.services.results.record_result`
+refused. Messages and the notes on the file are in the language of the person who acts (``gettext``).
+Sanctions change results only through :func:`examinations.services.results.record_result`
 (procedure ``irregularity``): a new version that supersedes the old one, the EX-8 guard and the ledger.
 """
 
@@ -15,6 +16,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from config.calendar import holidays_around
 from enrolment.models import ProgrammeLine, ResultKind
@@ -62,7 +64,7 @@ def active_seats(committee_id: int, on: date):
 
 def _person(user) -> str:
     if user is None:
-        return "none on record"
+        return _("none on record")
     return user.get_full_name() or user.get_username()
 
 
@@ -71,7 +73,7 @@ def _lock(pk: int) -> Irregularity:
         return (Irregularity.objects.select_for_update(of=("self",))
                 .select_related("exam_period__academic_year", "course_unit", "student").get(pk=pk))
     except Irregularity.DoesNotExist:
-        raise IrregularityRefused("There is no such irregularity file.")
+        raise IrregularityRefused(_("There is no such irregularity file."))
 
 
 def _move(irregularity: Irregularity, action: str, by, note: str = "", **fields) -> Irregularity:
@@ -79,8 +81,8 @@ def _move(irregularity: Irregularity, action: str, by, note: str = "", **fields)
     old = irregularity.status
     if action in rules.IN_STATE:
         if not rules.action_possible(action, old, irregularity.irregularity_found):
-            raise IrregularityRefused(
-                f"This cannot be done on a file that is {rules.STATE_WORDS.get(old, old)}.")
+            raise IrregularityRefused(_("This cannot be done on a file that is %(state)s.")
+                                      % {"state": rules.state_word(old)})
         target = old
     else:
         try:
@@ -89,7 +91,7 @@ def _move(irregularity: Irregularity, action: str, by, note: str = "", **fields)
             raise IrregularityRefused(str(illegal))
     changed = Irregularity.objects.filter(pk=irregularity.pk, status=old).update(status=target, **fields)
     if changed != 1:
-        raise IrregularityRefused("The file was changed meanwhile; reload it and try again.")
+        raise IrregularityRefused(_("The file was changed meanwhile; reload it and try again."))
     IrregularityTransition.objects.create(irregularity=irregularity, from_status=old, to_status=target, by=by,
                                           note=note)
     irregularity.refresh_from_db()
@@ -113,15 +115,16 @@ def report_irregularity(*, line: ProgrammeLine, exam_period: ExamPeriod, discove
     student, unit and exam period: the same report twice returns the file (``created`` False). A report after
     five working days is flagged, never refused (the rule's docstring says why)."""
     if exam_period.academic_year_id != line.academic_year_id:
-        raise IrregularityRefused("The exam period is not in the academic year of the student's programme.")
+        raise IrregularityRefused(_("The exam period is not in the academic year of the student's programme."))
     unit = line.course_unit
     if exam_period.opportunity == 1 and unit.exam_period_code != exam_period.code:
-        raise IrregularityRefused(f"{unit.code} is examined in {unit.exam_period_code}, not in {exam_period.code}.")
+        raise IrregularityRefused(_("%(unit)s is examined in %(its)s, not in %(period)s.")
+                                  % {"unit": unit.code, "its": unit.exam_period_code, "period": exam_period.code})
     if exam_period.opportunity == 2 and unit.opportunities < 2:
-        raise IrregularityRefused(f"{unit.code} has one exam opportunity a year (UH 12.2.2).")
+        raise IrregularityRefused(_("%(unit)s has one exam opportunity a year (UH 12.2.2).") % {"unit": unit.code})
     if not reported_by_name.strip() or not description.strip():
-        raise IrregularityRefused("The report names who reported it and describes the facts (UH 18.1).")
-    _refuse_if([rules.date_order_problem("the discovery", discovered_on, "the report", reported_on)])
+        raise IrregularityRefused(_("The report names who reported it and describes the facts (UH 18.1)."))
+    _refuse_if([rules.date_order_problem(_("the discovery"), discovered_on, _("The report"), reported_on)])
     try:
         ir = rules.require_irregularity_rules(line.academic_year.rules)
     except rules.NoIrregularityRules as missing:
@@ -133,7 +136,7 @@ def report_irregularity(*, line: ProgrammeLine, exam_period: ExamPeriod, discove
         existing = (Irregularity.objects.select_for_update()
                     .filter(student_id=line.student_id, course_unit_id=unit.pk, exam_period=exam_period).first())
         if existing is None:
-            committee, _ = ExamCommittee.objects.get_or_create(programme_id=line.contract.programme_id)
+            committee, _created = ExamCommittee.objects.get_or_create(programme_id=line.contract.programme_id)
             try:
                 with transaction.atomic():
                     irregularity = Irregularity.objects.create(
@@ -144,20 +147,22 @@ def report_irregularity(*, line: ProgrammeLine, exam_period: ExamPeriod, discove
                                                     exam_period=exam_period)
             else:
                 chair = active_seats(committee.pk, reported_on).filter(role=CommitteeRole.CHAIR).first()
-                chair_name = _person(chair.user) if chair else f"no chair on record on {reported_on}"
-                note = (f"Reported by {values['reported_by_name']} to the chair of the {committee.programme.code} "
-                        f"examination committee ({chair_name}).")
+                chair_name = (_person(chair.user) if chair
+                              else _("no chair on record on %(date)s") % {"date": reported_on})
+                note = _("Reported by %(who)s to the chair of the %(programme)s examination committee (%(chair)s).") % {
+                    "who": values["reported_by_name"], "programme": committee.programme.code, "chair": chair_name}
                 if late:
                     due = rules.report_deadline(discovered_on, holidays_around(discovered_on), ir)
-                    note += f" Reported after the limit of {due} (IR-1, UH 18.1.1): flagged, not refused."
+                    note += " " + _("Reported after the limit of %(date)s (IR-1, UH 18.1.1): flagged, not refused.") % {
+                        "date": due}
                 IrregularityTransition.objects.create(irregularity=irregularity, from_status="",
                                                       to_status=IrregularityStatus.REPORTED, by=by, note=note)
                 return irregularity, True
     if all(getattr(existing, k) == v for k, v in values.items()):
         return existing, False
     raise IrregularityRefused(
-        f"There is already an irregularity file for {line.student.number} in {unit.code} ({exam_period.code}), "
-        f"number {existing.pk}.")
+        _("There is already an irregularity file for %(student)s in %(unit)s (%(period)s), number %(pk)s.")
+        % {"student": line.student.number, "unit": unit.code, "period": exam_period.code, "pk": existing.pk})
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -171,12 +176,13 @@ def inform(pk: int, *, ombudsperson_informed_on: date, student_informed_on: date
     if (irr.status != IrregularityStatus.REPORTED and irr.ombudsperson_informed_on == ombudsperson_informed_on
             and irr.student_informed_on == student_informed_on):
         return irr
-    _refuse_if([rules.date_order_problem("the discovery", irr.discovered_on, "informing the ombudsperson",
+    _refuse_if([rules.date_order_problem(_("the discovery"), irr.discovered_on, _("Informing the ombudsperson"),
                                          ombudsperson_informed_on),
-                rules.date_order_problem("the discovery", irr.discovered_on, "informing the student",
+                rules.date_order_problem(_("the discovery"), irr.discovered_on, _("Informing the student"),
                                          student_informed_on)])
-    return _move(irr, rules.INFORM, by, f"Ombudsperson informed on {ombudsperson_informed_on}, the student on "
-                                        f"{student_informed_on}.",
+    note = _("Ombudsperson informed on %(ombudsperson)s, the student on %(student)s.") % {
+        "ombudsperson": ombudsperson_informed_on, "student": student_informed_on}
+    return _move(irr, rules.INFORM, by, note,
                  ombudsperson_informed_on=ombudsperson_informed_on, student_informed_on=student_informed_on)
 
 
@@ -187,9 +193,9 @@ def replace_party(pk: int, *, chair_is_party: bool, vice_chair_is_party: bool, s
     :func:`rules.who_sits`), and who and why is on the file."""
     irr = _lock(pk)
     if not reason.strip():
-        raise IrregularityRefused("Say why the chair or vice chair is a party to the case.")
+        raise IrregularityRefused(_("Say why the chair or vice chair is a party to the case."))
     if not chair_is_party and not vice_chair_is_party:
-        raise IrregularityRefused("Tick who is a party to the case: the chair, the vice chair or both.")
+        raise IrregularityRefused(_("Tick who is a party to the case: the chair, the vice chair or both."))
     seats = list(active_seats(irr.committee_id, on))
     by_role = {s.role: s.user for s in seats if s.role in (CommitteeRole.CHAIR, CommitteeRole.VICE_CHAIR)}
     chair, vice = by_role.get(CommitteeRole.CHAIR), by_role.get(CommitteeRole.VICE_CHAIR)
@@ -208,16 +214,17 @@ def replace_party(pk: int, *, chair_is_party: bool, vice_chair_is_party: bool, s
     if all(getattr(irr, k) == v for k, v in fields.items()):
         return irr
     people = {s.user_id: s.user for s in seats}
+    names = {"chair": _person(chair), "vice": _person(vice), "member": _person(people.get(bureau.vice_chair_id))}
     if bureau.by_committee:
-        note = (f"The chair ({_person(chair)}) and the vice chair ({_person(vice)}) are parties: the examination "
-                "committee decides, without them (UH 18.2.6).")
+        note = _("The chair (%(chair)s) and the vice chair (%(vice)s) are parties: the examination committee "
+                 "decides, without them (UH 18.2.6).") % names
     elif chair_is_party:
-        note = (f"The chair ({_person(chair)}) is a party: the vice chair ({_person(vice)}) replaces her; "
-                f"{_person(people.get(bureau.vice_chair_id))} completes the bureau (UH 18.2.6).")
+        note = _("The chair (%(chair)s) is a party: the vice chair (%(vice)s) replaces her; %(member)s completes "
+                 "the bureau (UH 18.2.6).") % names
     else:
-        note = (f"The vice chair ({_person(vice)}) is a party: {_person(people.get(bureau.vice_chair_id))} "
-                "replaces him (UH 18.2.6).")
-    return _move(irr, rules.REPLACE, by, f"{note} Reason: {reason.strip()}", **fields)
+        note = _("The vice chair (%(vice)s) is a party: %(member)s replaces him (UH 18.2.6).") % names
+    note = f"{note} " + _("Reason: %(reason)s") % {"reason": reason.strip()}
+    return _move(irr, rules.REPLACE, by, note, **fields)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -235,9 +242,10 @@ def plan_hearing(pk: int, *, invited_on: date, held_on: date, by) -> Irregularit
         return irr
     has_ombudsperson = active_seats(irr.committee_id, held_on).filter(role=CommitteeRole.OMBUDSPERSON).exists()
     _refuse_if(rules.hearing_planning_problems(has_ombudsperson))
-    _refuse_if([rules.date_order_problem("the report", irr.reported_on, "the invitation", invited_on),
-                rules.date_order_problem("the invitation", invited_on, "the hearing", held_on)])
-    irr = _move(irr, rules.PLAN_HEARING, by, f"Invited on {invited_on} to a hearing on {held_on}.")
+    _refuse_if([rules.date_order_problem(_("the report"), irr.reported_on, _("The invitation"), invited_on),
+                rules.date_order_problem(_("the invitation"), invited_on, _("The hearing"), held_on)])
+    irr = _move(irr, rules.PLAN_HEARING, by, _("Invited on %(invited)s to a hearing on %(held)s.")
+                % {"invited": invited_on, "held": held_on})
     Hearing.objects.update_or_create(irregularity=irr, defaults=dict(
         invited_on=invited_on, held_on=held_on, student_attended=None, examiner_attended=None,
         ombudsperson_attended=None, counsel="", report="", report_written_by=None))
@@ -268,13 +276,14 @@ def record_hearing(pk: int, *, held_on: date, student_attended: bool, examiner_a
             getattr(hearing, k) == v for k, v in values.items()):
         return irr
     if hearing is None:
-        raise IrregularityRefused("Plan the hearing first (UH 18.2.1).")
+        raise IrregularityRefused(_("Plan the hearing first (UH 18.2.1)."))
     _refuse_if(rules.hearing_problems(ombudsperson_attended, report))
-    _refuse_if([rules.date_order_problem("the invitation", hearing.invited_on, "the hearing", held_on)])
-    who = [w for w, present in (("the student", student_attended), ("the examiner", examiner_attended),
-                                ("the ombudsperson", ombudsperson_attended)) if present]
-    note = f"Hearing on {held_on}: {', '.join(who)} present" + (f"; counsel: {counsel.strip()}" if counsel.strip()
-                                                                  else "") + "."
+    _refuse_if([rules.date_order_problem(_("the invitation"), hearing.invited_on, _("The hearing"), held_on)])
+    who = [w for w, present in ((_("the student"), student_attended), (_("the examiner"), examiner_attended),
+                                (_("the ombudsperson"), ombudsperson_attended)) if present]
+    note = _("Hearing on %(date)s: present %(who)s.") % {"date": held_on, "who": ", ".join(who)}
+    if counsel.strip():
+        note += " " + _("Counsel: %(counsel)s.") % {"counsel": counsel.strip()}
     irr = _move(irr, rules.RECORD_HEARING, by, note)
     for k, v in values.items():
         setattr(hearing, k, v)
@@ -298,11 +307,14 @@ def decide(pk: int, *, found: bool | None, decided_on: date, reasons: str, by) -
         return irr
     _refuse_if(rules.decision_problems(found, reasons))
     hearing = Hearing.objects.filter(irregularity=irr).first()
-    _refuse_if([rules.date_order_problem("the hearing", hearing.held_on if hearing else None, "the decision",
+    _refuse_if([rules.date_order_problem(_("the hearing"), hearing.held_on if hearing else None, _("The decision"),
                                          decided_on)])
-    words = "an irregularity was established" if found else "no irregularity was established; the student may " \
-                                                            "ask to take the exam again (UH 18.2.4)"
-    return _move(irr, rules.DECIDE, by, f"Decided on {decided_on}: {words}.", irregularity_found=found,
+    if found:
+        note = _("Decided on %(date)s: an irregularity was established.") % {"date": decided_on}
+    else:
+        note = _("Decided on %(date)s: no irregularity was established; the student may ask to take the exam "
+                 "again (UH 18.2.4).") % {"date": decided_on}
+    return _move(irr, rules.DECIDE, by, note, irregularity_found=found,
                  decided_on=decided_on, decision_reasons=reasons.strip(), retake_allowed=rules.retake_allowed(found))
 
 
@@ -322,7 +334,8 @@ def _unit_results(irr: Irregularity) -> tuple[list[rules.UnitResults], dict[int,
     """The units of the contract in which the irregularity happened, that year, with their current results."""
     line = line_for(irr.student_id, irr.course_unit_id, irr.exam_period.academic_year_id)
     if line is None:
-        raise IrregularityRefused(f"{irr.course_unit.code} is no longer in the student's study programme.")
+        raise IrregularityRefused(_("%(unit)s is no longer in the student's study programme.")
+                                  % {"unit": irr.course_unit.code})
     lines = {ln.pk: ln for ln in ProgrammeLine.objects.select_related("course_unit", "contract", "academic_year")
              .filter(contract_id=line.contract_id, removed_on__isnull=True, exempted=False)}
     current = {(r.course_unit_id, r.opportunity): r for r in Result.objects.filter(
@@ -344,7 +357,7 @@ def plan_sanction(irr: Irregularity, kind: str, adjusted_grade: int | None = Non
                   retained: frozenset[str] = frozenset()) -> SanctionPlan:
     """What the sanction would write (the preview), from the file's current results; nothing is saved."""
     if irr.irregularity_found is not True:
-        raise IrregularityRefused("The bureau established no irregularity: there is no sanction (UH 18.2.4).")
+        raise IrregularityRefused(_("The bureau established no irregularity: there is no sanction (UH 18.2.4)."))
     periods = {p.code: p for p in ExamPeriod.objects.filter(academic_year_id=irr.exam_period.academic_year_id)}
     second = next((p.code for p in sorted(periods.values(), key=lambda p: p.starts_on) if p.opportunity == 2), "")
     units, lines = _unit_results(irr)
@@ -388,15 +401,16 @@ def impose_sanction(pk: int, *, kind: str, adjusted_grade: int | None = None,
     if same is not None:
         if same.adjusted_grade == adjusted_grade and frozenset(same.retained_units) == retained:
             return same
-        raise IrregularityRefused("This sanction is already recorded with other values.")
+        raise IrregularityRefused(_("This sanction is already recorded with other values."))
     if not rules.action_possible(rules.SANCTION, irr.status, irr.irregularity_found):
         if irr.irregularity_found is False:
-            raise IrregularityRefused("The bureau established no irregularity: there is no sanction (UH 18.2.4).")
-        raise IrregularityRefused("Sanctions are recorded after the decision and before the letter (UH 18.3).")
+            raise IrregularityRefused(_("The bureau established no irregularity: there is no sanction "
+                                        "(UH 18.2.4)."))
+        raise IrregularityRefused(_("Sanctions are recorded after the decision and before the letter (UH 18.3)."))
     _refuse_if([rules.combination_problem(Sanction.objects.filter(irregularity=irr).values_list("kind", flat=True),
                                           kind)])
     plan = plan_sanction(irr, kind, adjusted_grade, retained)
-    reason_tail = f" File {irr.pk}, decided on {irr.decided_on}."
+    reason_tail = " " + _("File %(pk)s, decided on %(date)s.") % {"pk": irr.pk, "date": irr.decided_on}
     written = []
     for new in plan.new:
         line = plan.lines[new.line_id]
@@ -409,12 +423,16 @@ def impose_sanction(pk: int, *, kind: str, adjusted_grade: int | None = None,
     sanction = Sanction.objects.create(irregularity=irr, kind=kind, recorded_by=by, retained_units=sorted(retained),
                                        adjusted_grade=adjusted_grade if kind == rules.ADJUSTED_GRADE else None)
     sanction.results.set(written)
-    changes = "; ".join(f"{n.unit} opportunity {n.opportunity}: "
-                        f"{_mark_text(n.before)} -> {_value_text(n.outcome, n.grade)}" for n in plan.new)
-    _move(irr, rules.SANCTION, by, f"Sanction: {rules.SANCTION_WORDS[kind]}"
-                                   + (f" ({adjusted_grade})" if kind == rules.ADJUSTED_GRADE else "")
-                                   + (f"; grades retained: {', '.join(sorted(retained))}" if retained else "")
-                                   + (f". {changes}." if changes else ". No result changes."))
+    changes = "; ".join(_("%(unit)s opportunity %(opportunity)s: %(before)s -> %(after)s") % {
+        "unit": n.unit, "opportunity": n.opportunity, "before": _mark_text(n.before),
+        "after": _value_text(n.outcome, n.grade)} for n in plan.new)
+    note = _("Sanction: %(kind)s") % {"kind": rules.sanction_word(kind)}
+    if kind == rules.ADJUSTED_GRADE:
+        note += f" ({adjusted_grade})"
+    if retained:
+        note += "; " + _("grades retained: %(units)s") % {"units": ", ".join(sorted(retained))}
+    note += ". " + (f"{changes}." if changes else _("No result changes."))
+    _move(irr, rules.SANCTION, by, note)
     return sanction
 
 
@@ -425,7 +443,7 @@ def _value_text(outcome: str, grade: int | None) -> str:
 
 
 def _mark_text(mark: rules.Mark | None) -> str:
-    return "no result" if mark is None else _value_text(mark.outcome, mark.grade)
+    return _("no result") if mark is None else _value_text(mark.outcome, mark.grade)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -440,11 +458,13 @@ def refer_to_rector(pk: int, *, referred_on: date, proposal: str, by) -> Irregul
     if irr.status == IrregularityStatus.REFERRED and irr.referred_on == referred_on:
         return irr
     if not proposal.strip():
-        raise IrregularityRefused("State what the committee proposes to the rector, and why (UH 18.3.3).")
+        raise IrregularityRefused(_("State what the committee proposes to the rector, and why (UH 18.3.3)."))
     if irr.irregularity_found is not True:
-        raise IrregularityRefused("Only an established irregularity can be proposed to the rector (UH 18.3.3).")
-    _refuse_if([rules.date_order_problem("the decision", irr.decided_on, "the proposal to the rector", referred_on)])
-    return _move(irr, rules.REFER, by, f"Proposed to the rector on {referred_on}: {proposal.strip()}",
+        raise IrregularityRefused(_("Only an established irregularity can be proposed to the rector (UH 18.3.3)."))
+    _refuse_if([rules.date_order_problem(_("the decision"), irr.decided_on, _("The proposal to the rector"),
+                                         referred_on)])
+    note = _("Proposed to the rector on %(date)s: %(proposal)s") % {"date": referred_on, "proposal": proposal.strip()}
+    return _move(irr, rules.REFER, by, note,
                  referred_to_rector=True, referred_on=referred_on)
 
 
@@ -460,18 +480,20 @@ def send_letter(pk: int, *, sent_on: date, by, rector_decided_on: date | None = 
     fields = dict(letter_sent_on=sent_on)
     if irr.status == IrregularityStatus.REFERRED:
         if rector_decided_on is None or not rector_decision.strip():
-            raise IrregularityRefused("A referred file's letter carries the rector's decision: give its date and "
-                                      "content (UH 18.3.3).")
-        _refuse_if([rules.date_order_problem("the proposal to the rector", irr.referred_on, "the rector's decision",
-                                             rector_decided_on),
-                    rules.date_order_problem("the rector's decision", rector_decided_on, "the letter", sent_on)])
+            raise IrregularityRefused(_("A referred file's letter carries the rector's decision: give its date "
+                                        "and content (UH 18.3.3)."))
+        _refuse_if([rules.date_order_problem(_("the proposal to the rector"), irr.referred_on,
+                                             _("The rector's decision"), rector_decided_on),
+                    rules.date_order_problem(_("the rector's decision"), rector_decided_on, _("The letter"),
+                                             sent_on)])
         fields.update(rector_decided_on=rector_decided_on, rector_decision=rector_decision.strip())
-    _refuse_if([rules.date_order_problem("the decision", irr.decided_on, "the letter", sent_on)])
+    _refuse_if([rules.date_order_problem(_("the decision"), irr.decided_on, _("The letter"), sent_on)])
     ir = limits_for(irr)
-    note = f"Reasoned decision sent to the student on {sent_on}."
+    note = _("Reasoned decision sent to the student on %(date)s.") % {"date": sent_on}
     if irr.decided_on is not None:
         due = rules.letter_deadline(irr.decided_on, irr.referred_to_rector, ir)
         if sent_on > due:
-            note += f" After the limit of {due} (IR-5)."
-        note += f" Internal appeal until {rules.appeal_deadline(sent_on, holidays_around(sent_on), ir)}."
+            note += " " + _("After the limit of %(date)s (IR-5).") % {"date": due}
+        note += " " + _("Internal appeal until %(date)s.") % {
+            "date": rules.appeal_deadline(sent_on, holidays_around(sent_on), ir)}
     return _move(irr, rules.SEND_LETTER, by, note, **fields)

@@ -90,7 +90,7 @@ def test_ir1_the_limit_is_the_fifth_working_day_after_the_discovery_over_a_whole
 
 
 def test_ir1_dates_of_the_procedure_keep_their_order():
-    assert ir.date_order_problem("the discovery", date(2027, 1, 5), "the report", date(2027, 1, 4)) == (
+    assert ir.date_order_problem("the discovery", date(2027, 1, 5), "The report", date(2027, 1, 4)) == (
         "The report (2027-01-04) cannot be before the discovery (2027-01-05).")
     assert ir.date_order_problem("the discovery", date(2027, 1, 5), "the report", date(2027, 1, 5)) is None
     assert ir.date_order_problem("the discovery", None, "the report", date(2027, 1, 5)) is None

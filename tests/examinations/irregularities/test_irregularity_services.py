@@ -171,7 +171,7 @@ def test_ir2_the_hearing_is_recorded_with_counsel_and_the_chairs_report(file_at,
     h = Hearing.objects.get(irregularity=irr)
     assert (h.student_attended, h.examiner_attended, h.ombudsperson_attended) == (True, True, True)
     assert h.counsel == "Mr. Lawyer" and h.report_written_by == people["chair"]
-    assert "counsel: Mr. Lawyer" in irr.transitions.last().note
+    assert "Counsel: Mr. Lawyer." in irr.transitions.last().note
 
 
 # ---------------------------------------------------------------- IR-3: decision, replacement
