@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,6 +64,15 @@ def has_role(user, roles) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
+def no_access(roles) -> PermissionDenied:
+    """The 403 of a page, saying who may use it (shown by templates/403.html)."""
+    names = ", ".join(str(ROLE_LABELS[r]) for r in roles if r in ROLE_LABELS)
+    if not names:
+        return PermissionDenied(gettext("This page is for superusers only."))
+    return PermissionDenied(ngettext("This page is for the role %(roles)s.", "This page is for the roles %(roles)s.",
+                                     len(roles)) % {"roles": names})
+
+
 def role_required(*roles):
     def decorator(view):
         @wraps(view)
@@ -70,7 +80,7 @@ def role_required(*roles):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, roles):
-                raise PermissionDenied
+                raise no_access(roles)
             return view(request, *args, **kwargs)
 
         wrapped.allowed_roles = tuple(roles)
@@ -86,7 +96,7 @@ class RoleRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not has_role(request.user, self.allowed_roles):
-            raise PermissionDenied
+            raise no_access(self.allowed_roles)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -17,7 +17,8 @@ esac
 
 ensure_debs fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint renders the PDF letters
 ensure_venv requirements.txt
-export EEL_DEV=1 DJANGO_DEBUG=1
+# The error pages staff see (templates/403.html, 404.html, 500.html) need DEBUG off; DJANGO_DEBUG=1 for tracebacks.
+export EEL_DEV=1 DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 
 step "database: ${DATABASE_URL:-sqlite db.sqlite3}; tasks: ${REDIS_URL:-in-process (eager)}"
 step "manage.py migrate"

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
+from django.utils import translation
 
 from config.access import Role
 
@@ -44,6 +45,15 @@ def _static_files_without_manifest():
     storages = {**settings.STORAGES, "staticfiles": plain}
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request with the Dutch cookie leaves Dutch active in its
+    thread, and rules translate their messages in the active language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @cache
