@@ -256,20 +256,20 @@ class ContractFact:
 
 
 def om2_appeal_programmes(notified_on: date, contracts: Sequence[ContractFact],
-                          contested_programme_id: int | None = None,
-                          contested_year_id: int | None = None) -> frozenset[int]:
+                          contested_programme_ids: Iterable[int | None] = (),
+                          contested_year_ids: Iterable[int | None] = ()) -> frozenset[int]:
     """UH 21.2.3 / 21.2 "the ombudsperson for the programme": the programmes whose ombudspersons see an appeal.
 
-    The appeal's academic year is the year of the contested decision (when the appeal names a recorded one)
-    and the year whose dates hold the day of the proclamation or notification; the programmes are those of
-    the student's contracts in those years, plus the programme of the contested decision itself. Where that
+    The appeal's academic year is the year of the contested decision (when the appeal names a recorded one:
+    a proclaimed decision, an irregularity file) and the year whose dates hold the day of the proclamation or
+    notification; the programmes are those of the student's contracts in those years, plus the programmes the
+    contested decision itself belongs to (``None`` values are ignored). Where that
     leaves doubt we show the file rather than hide it (in the student's favour: an ombudsperson who sees the
     file can help): a notification between two academic years counts the latest year that started before it;
     a student without any contract in those years counts every programme she ever had a contract in.
     """
     years = {c.academic_year_id for c in contracts if c.year_starts_on <= notified_on <= c.year_ends_on}
-    if contested_year_id is not None:
-        years.add(contested_year_id)
+    years |= {y for y in contested_year_ids if y is not None}
     found = {c.programme_id for c in contracts if c.academic_year_id in years}
     if not found:
         started = [c for c in contracts if c.year_starts_on <= notified_on]
@@ -278,9 +278,7 @@ def om2_appeal_programmes(notified_on: date, contracts: Sequence[ContractFact],
             found = {c.programme_id for c in started if c.year_starts_on == latest}
         else:
             found = {c.programme_id for c in contracts}
-    if contested_programme_id is not None:
-        found.add(contested_programme_id)
-    return frozenset(found)
+    return frozenset(found | {p for p in contested_programme_ids if p is not None})
 
 
 # Mediation cases (OM-2, UH 21.2.1-3): a state machine as data.
