@@ -6,6 +6,7 @@ The appeal's ``status`` is a cache of its last :class:`AppealTransition`; the al
 so two clicks cannot both move the file). The committee's and the ombudspersons' models refer to :class:`Appeal`.
 """
 
+import os
 import uuid
 from pathlib import PurePath
 
@@ -221,10 +222,24 @@ class AdmissibilityAnswer(AppendOnly):
 # Evidence: stored outside the public media, served only by a permission-checked view.
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under ``settings.PRIVATE_MEDIA_ROOT`` (read when used, so tests may point it elsewhere). It has no
+    URL: nothing is served from it except through a view that checks who asks."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL; they are served by a permission-checked view.")
+
+
 def private_storage():
-    """The private files' storage (``settings.PRIVATE_MEDIA_ROOT``); it has no URL: nothing is served from it
-    except through a view that checks who asks."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 def evidence_path(instance, filename) -> str:
