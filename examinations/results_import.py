@@ -11,6 +11,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 EXTENSIONS = (".csv", ".xlsx")
@@ -58,14 +60,16 @@ def check_upload(name: str, content_type: str, size: int) -> str:
     lower = (name or "").lower()
     ext = next((e for e in EXTENSIONS if lower.endswith(e)), None)
     if ext is None:
-        raise ResultsFileError("Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first).")
+        raise ResultsFileError(_("Upload a .csv or .xlsx file (an .xls file: save it as .xlsx first)."))
     if size > MAX_BYTES:
-        raise ResultsFileError(f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB.")
+        raise ResultsFileError(_("The file is %(size).1f MB; the limit is %(limit)d MB.") % {
+            "size": size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024})
     if size == 0:
-        raise ResultsFileError("The file is empty.")
+        raise ResultsFileError(_("The file is empty."))
     ctype = (content_type or "").split(";")[0].strip().lower()
     if ctype not in CONTENT_TYPES[ext]:
-        raise ResultsFileError(f"The file says it is '{ctype}', which is not a {ext} file.")
+        raise ResultsFileError(_("The file says it is '%(type)s', which is not a %(ext)s file.") % {
+            "type": ctype, "ext": ext})
     return ext
 
 
@@ -98,13 +102,13 @@ def _table(rows) -> list[RawRow]:
                         break
             missing = [COLUMN_NAMES[k] for k in COLUMNS if k not in positions]
             if missing:
-                raise ResultsFileError(
-                    f"Row {number} should name the columns; no column for: {', '.join(missing)}. Accepted headers "
-                    "include 'student number', 'course unit code' and 'grade' (or studentnummer, "
-                    "opleidingsonderdeel, cijfer).")
+                raise ResultsFileError(_(
+                    "Row %(row)d should name the columns; no column for: %(missing)s. Accepted headers include "
+                    "'student number', 'course unit code' and 'grade' (or studentnummer, opleidingsonderdeel, "
+                    "cijfer).") % {"row": number, "missing": ", ".join(missing)})
             continue
         if len(out) >= MAX_ROWS:
-            raise ResultsFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+            raise ResultsFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
 
         def at(key, values=values):
             i = positions[key]
@@ -112,9 +116,9 @@ def _table(rows) -> list[RawRow]:
 
         out.append(RawRow(number, _text(at("student")), _text(at("unit")), _grade(at("grade"))))
     if header is None:
-        raise ResultsFileError("The file holds no rows.")
+        raise ResultsFileError(_("The file holds no rows."))
     if not out:
-        raise ResultsFileError("The file has a header but no results.")
+        raise ResultsFileError(_("The file has a header but no results."))
     return out
 
 
@@ -137,7 +141,7 @@ def _grade(v):
 
 def _csv_rows(data: bytes):
     if data.startswith(b"PK\x03\x04"):
-        raise ResultsFileError("This is a spreadsheet (.xlsx) with a .csv name; rename it or save it as CSV.")
+        raise ResultsFileError(_("This is a spreadsheet (.xlsx) with a .csv name; rename it or save it as CSV."))
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -145,7 +149,7 @@ def _csv_rows(data: bytes):
         except UnicodeDecodeError:
             continue
     if "\x00" in text:
-        raise ResultsFileError("The file is not a text (CSV) file.")
+        raise ResultsFileError(_("The file is not a text (CSV) file."))
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -156,7 +160,7 @@ def _csv_rows(data: bytes):
         for values in reader:
             yield reader.line_num, values
     except csv.Error as exc:
-        raise ResultsFileError(f"Line {reader.line_num}: {exc}.")
+        raise ResultsFileError(_("Line %(line)d: %(error)s.") % {"line": reader.line_num, "error": exc})
 
 
 def _xlsx_rows(data: bytes):
@@ -166,11 +170,11 @@ def _xlsx_rows(data: bytes):
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not data.startswith(b"PK"):
-        raise ResultsFileError("This is not an .xlsx spreadsheet (an .xls or CSV file with an .xlsx name?).")
+        raise ResultsFileError(_("This is not an .xlsx spreadsheet (an .xls or CSV file with an .xlsx name?)."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ResultsFileError(f"The spreadsheet cannot be read ({exc.__class__.__name__}).")
+        raise ResultsFileError(_("The spreadsheet cannot be read (%(error)s).") % {"error": exc.__class__.__name__})
     try:
         sheet = workbook.worksheets[0]
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)

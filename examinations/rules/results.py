@@ -1,6 +1,7 @@
 """Entering, importing and correcting results (rules.md section 3: EX-2, EX-3, EX-4, EX-7, EX-10, EX-11; EN-9).
 
-Pure functions over plain values: no Django, no clock. Dates come in as arguments, the periods from
+Pure functions over plain values: no ORM, no clock (Django is imported for ``gettext`` only, so that the
+reasons can be translated, as in ``enrolment.rules``). Dates come in as arguments, the periods from
 ``Regulations.results`` (:class:`config.regulations.ResultRules`); a preset without them (PXL: its examination
 regulations are not in the source) makes :func:`require_result_rules` refuse instead of inventing numbers.
 The working-day arithmetic is ``config.calendar``'s, with the holidays passed in.
@@ -12,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+
+from django.utils.translation import gettext as _
 
 from config.calendar import add_working_days, is_working_day
 from config.regulations import Regulations, ResultRules, round_half_up
@@ -42,10 +45,10 @@ class InvalidResult(ValueError):
 
 def require_result_rules(regs: Regulations) -> ResultRules:
     if regs.results is None:
-        raise NoResultRules(
-            f"The {regs.label} regulations contain no rules on registrations, retakes and material errors (their "
+        raise NoResultRules(_(
+            "The %(label)s regulations contain no rules on registrations, retakes and material errors (their "
             "examination regulations are not part of the source text); configure them first."
-        )
+        ) % {"label": regs.label})
     return regs.results
 
 
@@ -79,33 +82,36 @@ def parse_result(cell: str | int | float | None, result_kind: str) -> ParsedResu
     never rounded: only a computed final result is rounded (UH 15.1.6), a grade is given whole.
     """
     if cell is None or isinstance(cell, bool):
-        raise InvalidResult("The result is empty.")
+        raise InvalidResult(_("The result is empty."))
     if isinstance(cell, int | float):
         text = _number_text(cell)
         value: Fraction | None = Fraction(cell) if cell == cell and abs(cell) != float("inf") else None
     else:
         text = " ".join(str(cell).split())
         if not text:
-            raise InvalidResult("The result is empty.")
+            raise InvalidResult(_("The result is empty."))
         word = text.lower()
         if word in ABSENCE_WORDS:
             return ParsedResult(ABSENCE_WORDS[word])
         if word in PASS_FAIL_WORDS:
             if result_kind != PASS_FAIL:
-                raise InvalidResult(f"'{text}': this unit is graded with a whole number from 0 to 20, not pass/fail.")
+                raise InvalidResult(_("'%(text)s': this unit is graded with a whole number from 0 to 20, not "
+                                      "pass/fail.") % {"text": text})
             return ParsedResult(PASS_FAIL_WORDS[word])
         value = Fraction(text.replace(",", ".")) if _NUMBER.match(text) else None
     if value is None:
-        allowed = "pass, fail, A or AJ" if result_kind == PASS_FAIL else "a whole number from 0 to 20, A or AJ"
-        raise InvalidResult(f"'{text}' is not a result: use {allowed}.")
+        if result_kind == PASS_FAIL:
+            raise InvalidResult(_("'%(text)s' is not a result: use pass, fail, A or AJ.") % {"text": text})
+        raise InvalidResult(_("'%(text)s' is not a result: use a whole number from 0 to 20, A or AJ.")
+                            % {"text": text})
     if result_kind == PASS_FAIL:
-        raise InvalidResult(f"{text}: this unit is graded pass or fail, not with a number.")
+        raise InvalidResult(_("%(text)s: this unit is graded pass or fail, not with a number.") % {"text": text})
     if value.denominator != 1:
-        raise InvalidResult(f"{text} is not a whole number.")
+        raise InvalidResult(_("%(text)s is not a whole number.") % {"text": text})
     if value > MAX_GRADE:
-        raise InvalidResult(f"{text} is above {MAX_GRADE}.")
+        raise InvalidResult(_("%(text)s is above %(max)d.") % {"text": text, "max": MAX_GRADE})
     if value < 0:
-        raise InvalidResult(f"{text} is below 0.")
+        raise InvalidResult(_("%(text)s is below 0.") % {"text": text})
     return ParsedResult(NUMERIC, int(value))
 
 
@@ -146,18 +152,19 @@ def second_opportunity_refusal(registered_on: date, window: tuple[date, date], u
     """
     opens, closes = window
     if unit_opportunities < 2:
-        return "This course unit has one exam opportunity a year (study guide, UH 12.2.2)."
+        return _("This course unit has one exam opportunity a year (study guide, UH 12.2.2).")
     if registered_on < opens or registered_on > closes:
-        return (f"Registration for the second opportunity runs from {opens.isoformat()} to {closes.isoformat()} "
-                f"(UH 12.2.5); {registered_on.isoformat()} is outside it.")
+        return _("Registration for the second opportunity runs from %(opens)s to %(closes)s (UH 12.2.5); %(date)s "
+                 "is outside it.") % {"opens": opens.isoformat(), "closes": closes.isoformat(),
+                                      "date": registered_on.isoformat()}
     if first_result is None:
-        return "There is no result of the first opportunity yet: only a failed unit is registered (UH 12.2.5)."
+        return _("There is no result of the first opportunity yet: only a failed unit is registered (UH 12.2.5).")
     if has_credit_certificate(first_result):
-        return (f"The first opportunity gave a credit certificate ({display(first_result.outcome, first_result.grade)}"
-                "): only a failed unit is registered (UH 12.2.5).")
+        return _("The first opportunity gave a credit certificate (%(result)s): only a failed unit is registered "
+                 "(UH 12.2.5).") % {"result": display(first_result.outcome, first_result.grade)}
     if tolerated and not retake_granted:
-        return ("This fail was tolerated: retaking it needs a written request within the period of UH 12.2.6 "
-                "(EX-3) first.")
+        return _("This fail was tolerated: retaking it needs a written request within the period of UH 12.2.6 "
+                 "(EX-3) first.")
     return None
 
 
@@ -240,19 +247,21 @@ def material_error_refusal(decision_on: date, reported_on: date, decided_on: dat
     favours the student when a correction would lower his result).
     """
     if decided_on < reported_on:
-        return f"The decision ({decided_on.isoformat()}) cannot come before the report ({reported_on.isoformat()})."
+        return _("The decision (%(decided)s) cannot come before the report (%(reported)s).") % {
+            "decided": decided_on.isoformat(), "reported": reported_on.isoformat()}
     if error_to_students_disadvantage(recorded, corrected):
         return None
     report_by = material_error_report_deadline(decision_on, rr)
     if reported_on > report_by:
-        return (f"The error was reported on {reported_on.isoformat()}, after {report_by.isoformat()} (10 calendar "
-                f"days after the decision of {decision_on.isoformat()}, UH 15.5.3); only an error to the student's "
-                "disadvantage may still be corrected.")
+        return _("The error was reported on %(reported)s, after %(limit)s (%(days)d calendar days after the decision "
+                 "of %(decision)s, UH 15.5.3); only an error to the student's disadvantage may still be corrected.") % {
+            "reported": reported_on.isoformat(), "limit": report_by.isoformat(),
+            "days": rr.material_error_report_days, "decision": decision_on.isoformat()}
     decide_by = material_error_decision_deadline(reported_on, rr)
     if decided_on > decide_by:
-        return (f"The correction was decided on {decided_on.isoformat()}, after {decide_by.isoformat()} (10 "
-                "calendar days after the report, UH 15.5.4); only an error to the student's disadvantage may still "
-                "be corrected.")
+        return _("The correction was decided on %(decided)s, after %(limit)s (%(days)d calendar days after the "
+                 "report, UH 15.5.4); only an error to the student's disadvantage may still be corrected.") % {
+            "decided": decided_on.isoformat(), "limit": decide_by.isoformat(), "days": rr.material_error_decision_days}
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from config.access import Role, has_role
 from config.calendar import holidays_around
@@ -41,6 +42,12 @@ class ResultRefused(Exception):
     """A result that may not be recorded, with the reason in words a staff member understands."""
 
 
+def proclaimed_refusal() -> str:
+    """EX-8 (UH 15.3.2): the one sentence every path that refuses a change after the proclamation says."""
+    return _("The results of this exam period are proclaimed: a result changes only through the material-error "
+             "procedure (EX-10) or an appeal outcome.")
+
+
 def is_proclaimed(exam_period_id: int, programme_id: int) -> bool:
     return Proclamation.objects.filter(exam_period_id=exam_period_id, programme_id=programme_id).exists()
 
@@ -58,15 +65,16 @@ def record_result(line: ProgrammeLine, exam_period: ExamPeriod, outcome: str, gr
     that is already current changes nothing and returns the current version."""
     if outcome == Outcome.NUMERIC:
         if grade is None or not 0 <= grade <= 20:
-            raise ResultRefused("A grade is a whole number from 0 to 20 (EX-4).")
+            raise ResultRefused(_("A grade is a whole number from 0 to 20 (EX-4)."))
     elif grade is not None:
-        raise ResultRefused("Only a numeric result has a grade.")
+        raise ResultRefused(_("Only a numeric result has a grade."))
     if exam_period.academic_year_id != line.academic_year_id:
-        raise ResultRefused("The exam period is not in the academic year of the study programme line.")
+        raise ResultRefused(_("The exam period is not in the academic year of the study programme line."))
     if line.removed_on is not None:
-        raise ResultRefused(f"{line.course_unit.code} was removed from the study programme on {line.removed_on}.")
+        raise ResultRefused(_("%(unit)s was removed from the study programme on %(date)s.")
+                             % {"unit": line.course_unit.code, "date": line.removed_on})
     if line.exempted:
-        raise ResultRefused(f"{line.course_unit.code} is exempted: it gets no result.")
+        raise ResultRefused(_("%(unit)s is exempted: it gets no result.") % {"unit": line.course_unit.code})
     opportunity = exam_period.opportunity
     current = (Result.objects.select_for_update()
                .filter(student_id=line.student_id, academic_year_id=line.academic_year_id,
@@ -75,15 +83,12 @@ def record_result(line: ProgrammeLine, exam_period: ExamPeriod, outcome: str, gr
         return current
     published = is_proclaimed(exam_period.id, line.contract.programme_id)
     if published and procedure not in AFTER_PUBLICATION:
-        raise ResultRefused(
-            "The results of this exam period are proclaimed: a result changes only through the material-error "
-            "procedure (EX-10) or an appeal outcome."
-        )
+        raise ResultRefused(proclaimed_refusal())
     if published and decided_on is None:
-        raise ResultRefused("A correction after the proclamation needs the date it was decided.")
+        raise ResultRefused(_("A correction after the proclamation needs the date it was decided."))
     if current is not None and procedure != ResultProcedure.ENTRY and procedure != ResultProcedure.FILE \
             and not reason.strip():
-        raise ResultRefused("A correction needs its reason.")
+        raise ResultRefused(_("A correction needs its reason."))
     if current is not None and not reason.strip():
         reason = "Changed before the proclamation."
     version = 1
@@ -129,9 +134,10 @@ def unit_exam_periods(unit: CourseUnit, periods) -> list[ExamPeriod]:
 
 def period_refusal(unit: CourseUnit, period: ExamPeriod) -> str | None:
     if period.opportunity == 2 and unit.opportunities < 2:
-        return f"{unit.code} has one exam opportunity a year (UH 12.2.2)."
+        return _("%(unit)s has one exam opportunity a year (UH 12.2.2).") % {"unit": unit.code}
     if period.opportunity == 1 and unit.exam_period_code != period.code:
-        return f"{unit.code} is examined in {unit.exam_period_code}, not in {period.code}."
+        return _("%(unit)s is examined in %(examined)s, not in %(period)s.") % {
+            "unit": unit.code, "examined": unit.exam_period_code, "period": period.code}
     return None
 
 
@@ -143,7 +149,7 @@ class GridRefused(ResultRefused):
     """Some cells of a grid are wrong; nothing was saved. ``errors`` maps a line id to the reason."""
 
     def __init__(self, errors: dict[int, str]):
-        super().__init__(f"{len(errors)} result(s) could not be recorded; nothing was saved.")
+        super().__init__(_("%(n)d result(s) could not be recorded; nothing was saved.") % {"n": len(errors)})
         self.errors = errors
 
 
@@ -158,8 +164,8 @@ def enter_results(user, unit: CourseUnit, period: ExamPeriod, entries: dict[int,
     admin = is_results_admin(user)
     coordinator = unit.pk in coordinated_unit_ids(user)
     if not admin and not coordinator:
-        raise ResultRefused(f"Only the coordinating lecturer of {unit.code} or the student administration enters its "
-                            "results (UH 15.2).")
+        raise ResultRefused(_("Only the coordinating lecturer of %(unit)s or the student administration enters its "
+                              "results (UH 15.2).") % {"unit": unit.code})
     ties = tied_student_ids(user) if coordinator else frozenset()
     entries = {line_id: text for line_id, text in entries.items() if text is not None and str(text).strip()}
     lines = {ln.pk: ln for ln in ProgrammeLine.objects.select_related("contract", "course_unit").filter(
@@ -172,7 +178,8 @@ def enter_results(user, unit: CourseUnit, period: ExamPeriod, entries: dict[int,
     for line_id, text in entries.items():
         line = lines.get(line_id)
         if line is None:
-            errors[line_id] = f"This student does not take {unit.code} in {period.academic_year}."
+            errors[line_id] = _("This student does not take %(unit)s in %(year)s.") % {
+                "unit": unit.code, "year": period.academic_year.code}
             continue
         try:
             parsed = result_rules.parse_result(text, unit.result_kind)
@@ -183,15 +190,15 @@ def enter_results(user, unit: CourseUnit, period: ExamPeriod, entries: dict[int,
         if old is not None and (old.outcome, old.grade) == (parsed.outcome, parsed.grade):
             continue
         if result_rules.examiner_excluded(line.student_id, ties):
-            errors[line_id] = ("You declared a tie with this student: the chair appoints another examiner "
-                               "(UH 13.1.2).")
+            errors[line_id] = _("You declared a tie with this student: the chair appoints another examiner "
+                                "(UH 13.1.2).")
         elif line.removed_on is not None:
-            errors[line_id] = f"{unit.code} was removed from the study programme on {line.removed_on}."
+            errors[line_id] = _("%(unit)s was removed from the study programme on %(date)s.") % {
+                "unit": unit.code, "date": line.removed_on}
         elif line.exempted:
-            errors[line_id] = f"The student is exempted from {unit.code}."
+            errors[line_id] = _("The student is exempted from %(unit)s.") % {"unit": unit.code}
         elif line.contract.programme_id in published:
-            errors[line_id] = ("The results of this exam period are proclaimed: a result changes only through the "
-                               "material-error procedure (EX-10) or an appeal outcome.")
+            errors[line_id] = proclaimed_refusal()
         else:
             todo.append((line, parsed))
     if errors:
@@ -209,9 +216,11 @@ def _line(student: Student, year: AcademicYear, unit: CourseUnit) -> ProgrammeLi
     line = (ProgrammeLine.objects.select_related("contract", "course_unit")
             .filter(student=student, academic_year=year, course_unit=unit, removed_on__isnull=True).first())
     if line is None:
-        raise ResultRefused(f"{unit.code} is not in the study programme of {student.number} in {year.code}.")
+        raise ResultRefused(_("%(unit)s is not in the study programme of %(student)s in %(year)s.") % {
+            "unit": unit.code, "student": student.number, "year": year.code})
     if line.exempted:
-        raise ResultRefused(f"{student.number} is exempted from {unit.code} in {year.code}.")
+        raise ResultRefused(_("%(student)s is exempted from %(unit)s in %(year)s.") % {
+            "student": student.number, "unit": unit.code, "year": year.code})
     return line
 
 
@@ -269,8 +278,9 @@ def request_retake(student: Student, year: AcademicYear, unit: CourseUnit, reque
     _line(student, year, unit)
     announced = tolerance_announcement(student, year, unit)
     if announced is None:
-        raise ResultRefused(f"{unit.code} is not a tolerated fail of {student.number} in {year.code}: a retake "
-                            "request (UH 12.2.6) is for a fail tolerated at the first opportunity.")
+        raise ResultRefused(_("%(unit)s is not a tolerated fail of %(student)s in %(year)s: a retake request (UH "
+                              "12.2.6) is for a fail tolerated at the first opportunity.") % {
+            "unit": unit.code, "student": student.number, "year": year.code})
     deadline = result_rules.retake_request_deadline(announced, holidays_around(announced), rr)
     in_time = requested_on <= deadline
     request = RetakeRequest.objects.create(
@@ -313,12 +323,12 @@ def report_material_error(result: Result, reported_on: date, reported_by_name: s
     Reported late, it is still recorded: an error to the student's disadvantage may be corrected any time."""
     result = Result.objects.select_for_update().select_related("line__contract").get(pk=result.pk)
     if not result.is_current:
-        raise ResultRefused("This version of the result has been superseded; report on the current one.")
+        raise ResultRefused(_("This version of the result has been superseded; report on the current one."))
     if decision_date(result) is None:
-        raise ResultRefused("This result is not proclaimed yet: before the proclamation it is simply changed in the "
-                            "grid (UH 15.5.1).")
+        raise ResultRefused(_("This result is not proclaimed yet: before the proclamation it is simply changed in "
+                              "the grid (UH 15.5.1)."))
     if not description.strip() or not reported_by_name.strip():
-        raise ResultRefused("Say who reported the error and what is wrong.")
+        raise ResultRefused(_("Say who reported the error and what is wrong."))
     return MaterialError.objects.create(result=result, reported_on=reported_on,
                                         reported_by_name=reported_by_name.strip(), description=description.strip(),
                                         recorded_by=by)
@@ -333,22 +343,23 @@ def decide_material_error(error: MaterialError, decided_on: date, corrected: boo
     error = MaterialError.objects.select_for_update().select_related(
         "result__line__contract", "result__line__course_unit", "result__exam_period__academic_year").get(pk=error.pk)
     if error.decided_on is not None:
-        raise ResultRefused(f"This report was already decided on {error.decided_on}.")
+        raise ResultRefused(_("This report was already decided on %(date)s.") % {"date": error.decided_on})
     result = error.result
     if decided_on < error.reported_on:
-        raise ResultRefused(f"The decision ({decided_on}) cannot come before the report ({error.reported_on}).")
+        raise ResultRefused(_("The decision (%(decided)s) cannot come before the report (%(reported)s).") % {
+            "decided": decided_on, "reported": error.reported_on})
     if not reason.strip():
-        raise ResultRefused("A decision on a material error needs its reason.")
+        raise ResultRefused(_("A decision on a material error needs its reason."))
     correction = None
     if corrected:
         if (outcome, grade) == (result.outcome, result.grade):
-            raise ResultRefused("The corrected result is the same as the recorded one.")
+            raise ResultRefused(_("The corrected result is the same as the recorded one."))
         rr = result_rules.require_result_rules(result.exam_period.academic_year.rules)
         current = Result.objects.filter(student_id=result.student_id, academic_year_id=result.academic_year_id,
                                         course_unit_id=result.course_unit_id, opportunity=result.opportunity,
                                         is_current=True).first()
         if current is None or current.pk != result.pk:
-            raise ResultRefused("The result has changed since the report; report the error on the current version.")
+            raise ResultRefused(_("The result has changed since the report; report the error on the current version."))
         refusal = result_rules.material_error_refusal(decision_date(result), error.reported_on, decided_on,
                                                       (result.outcome, result.grade), (outcome, grade), rr)
         if refusal:
@@ -367,9 +378,10 @@ def record_student_notified(error: MaterialError, notified_on: date) -> Material
     """EX-10 (UH 15.5.4): the student administration informs the student of the corrected result."""
     error = MaterialError.objects.select_for_update().get(pk=error.pk)
     if error.decided_on is None:
-        raise ResultRefused("Decide the report before notifying the student.")
+        raise ResultRefused(_("Decide the report before notifying the student."))
     if notified_on < error.decided_on:
-        raise ResultRefused(f"The student cannot be notified ({notified_on}) before the decision ({error.decided_on}).")
+        raise ResultRefused(_("The student cannot be notified (%(notified)s) before the decision (%(decided)s).") % {
+            "notified": notified_on, "decided": error.decided_on})
     MaterialError.objects.filter(pk=error.pk).update(student_notified_on=notified_on)
     error.refresh_from_db()
     return error

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from enrolment.models import CourseUnit, ProgrammeLine
 from students.models import Student
@@ -77,7 +78,8 @@ class ImportPlan:
 class ImportRefused(ResultRefused):
     def __init__(self, plan: ImportPlan | None, message: str = ""):
         self.plan = plan
-        super().__init__(message or f"{len(plan.problems)} row(s) of the file are wrong; nothing was saved.")
+        super().__init__(message or _("%(n)d row(s) of the file are wrong; nothing was saved.")
+                         % {"n": len(plan.problems)})
 
 
 def _grade_text(grade) -> str:
@@ -128,24 +130,25 @@ def plan_import(user, period: ExamPeriod, rows: list[RawRow], lock: bool = False
         unit = units.get(raw.unit)
         parsed = None
         if not raw.student:
-            reasons.append("The student number is missing.")
+            reasons.append(_("The student number is missing."))
         elif student is None:
-            reasons.append(f"Unknown student '{raw.student}'.")
+            reasons.append(_("Unknown student '%(number)s'.") % {"number": raw.student})
         if not raw.unit:
-            reasons.append("The course unit code is missing.")
+            reasons.append(_("The course unit code is missing."))
         elif unit is None:
-            reasons.append(f"Unknown course unit '{raw.unit}'.")
+            reasons.append(_("Unknown course unit '%(code)s'.") % {"code": raw.unit})
         if unit is not None:
             try:
                 parsed = result_rules.parse_result(raw.grade, unit.result_kind)
             except result_rules.InvalidResult as bad:
                 reasons.append(str(bad))
         elif raw.grade is None or _grade_text(raw.grade).strip() == "":
-            reasons.append("The grade is missing.")
+            reasons.append(_("The grade is missing."))
         key = (raw.student, raw.unit)
         if raw.student and raw.unit:
             if key in seen:
-                reasons.append(f"Duplicate: row {seen[key]} already gives a result for this student and unit.")
+                reasons.append(_("Duplicate: row %(row)d already gives a result for this student and unit.")
+                               % {"row": seen[key]})
             else:
                 seen[key] = raw.row
         if reasons or student is None or unit is None or parsed is None:
@@ -159,24 +162,27 @@ def plan_import(user, period: ExamPeriod, rows: list[RawRow], lock: bool = False
         if unit_refusals[unit.id]:
             reasons.append(unit_refusals[unit.id])
         elif not admin and unit.id not in coordinated:
-            reasons.append(f"You are not the coordinating lecturer of {unit.code}: its results are delivered by its "
-                           "coordinating lecturer or the student administration (UH 15.2).")
+            reasons.append(_("You are not the coordinating lecturer of %(unit)s: its results are delivered by its "
+                             "coordinating lecturer or the student administration (UH 15.2).") % {"unit": unit.code})
         elif line is None:
-            reasons.append(f"{unit.code} is not in the study programme of {student.number} in {year_code}.")
+            reasons.append(_("%(unit)s is not in the study programme of %(student)s in %(year)s.") % {
+                "unit": unit.code, "student": student.number, "year": year_code})
         elif line["removed_on"] is not None:
-            reasons.append(f"{unit.code} was removed from the study programme of {student.number} on "
-                           f"{line['removed_on']}.")
+            reasons.append(_("%(unit)s was removed from the study programme of %(student)s on %(date)s.") % {
+                "unit": unit.code, "student": student.number, "date": line["removed_on"]})
         elif line["exempted"]:
-            reasons.append(f"{student.number} is exempted from {unit.code} in {year_code}.")
+            reasons.append(_("%(student)s is exempted from %(unit)s in %(year)s.") % {
+                "student": student.number, "unit": unit.code, "year": year_code})
         elif unchanged:
             plan.unchanged += 1
             continue
         elif result_rules.examiner_excluded(student.id, ties) and unit.id in coordinated:
-            reasons.append(f"You declared a tie with {student.number}: the chair appoints another examiner "
-                           "(UH 13.1.2).")
+            reasons.append(_("You declared a tie with %(student)s: the chair appoints another examiner "
+                             "(UH 13.1.2).") % {"student": student.number})
         elif line["contract__programme_id"] in published:
-            reasons.append(f"The results of {period.code} are proclaimed for this student's programme: a result "
-                           "changes only through the material-error procedure (EX-10) or an appeal outcome.")
+            reasons.append(_("The results of %(period)s are proclaimed for this student's programme: a result "
+                             "changes only through the material-error procedure (EX-10) or an appeal outcome.")
+                           % {"period": period.code})
         if reasons:
             plan.problems.append(Problem(raw.row, raw.student, raw.unit, _grade_text(raw.grade), " ".join(reasons)))
             continue
@@ -203,8 +209,8 @@ def apply_import(user, period: ExamPeriod, rows: list[RawRow], filename: str = "
                 raise ImportRefused(plan)
             _write(user, period, plan, filename)
     except IntegrityError:
-        raise ImportRefused(None, "Results for some of these students were recorded meanwhile by someone else; "
-                                  "nothing was saved. Upload the file again to see what changed.")
+        raise ImportRefused(None, _("Results for some of these students were recorded meanwhile by someone else; "
+                                    "nothing was saved. Upload the file again to see what changed."))
     return plan
 
 
