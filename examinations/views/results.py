@@ -40,7 +40,7 @@ from ..forms_results import (
     UnitFilter,
 )
 from ..models import ExamPeriod, MaterialError, Result, RetakeStatus
-from ..results_import import RawRow, ResultsFileError, read_results_file
+from ..results_import import MAX_BYTES, RawRow, ResultsFileError, read_results_file
 from ..rules import results as result_rules
 from ..rules.results import NoResultRules
 from ..services import results as services
@@ -153,6 +153,11 @@ def import_results(request):
     token is used on confirm.
     """
     context = {"page_roles": roles_text(ENTRY_ROLES), "max_rows": PREVIEW_ROWS}
+    if request.method == "POST" and _content_length(request) > MAX_BYTES + 64 * 1024:
+        # Refused before Django reads the body: an oversized upload is never spooled to disk.
+        messages.error(request, _("The file is larger than %(limit)d MB; nothing was read.")
+                       % {"limit": MAX_BYTES // 1024 // 1024})
+        return redirect("examinations:results_import")
     step = request.POST.get("step", "") if request.method == "POST" else ""
     if step == "confirm":
         pending = request.session.get(IMPORT_SESSION_KEY, {}).get(request.POST.get("token", ""))
@@ -195,6 +200,13 @@ def import_results(request):
                 context["token"] = _remember(request, period, upload.name, rows)
     context["form"] = form
     return render(request, "examinations/results/import.html", context)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _remember(request, period, filename, rows) -> str:
