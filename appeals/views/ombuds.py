@@ -3,8 +3,8 @@
 the student administration the appointments (OM-1) and the log of file views.
 
 Every view is declared in ``PAGE_ROLES`` (URL name -> roles) and checked twice: the role (403) and, for a file,
-whether she handles it today (``queries_ombuds.access_file``: 404 otherwise). Every view of a file through these
-pages is written to the view log (``services.log_file_view``).
+whether she handles it today (``queries_ombuds.access_file``: 404 otherwise). Every page that shows a file (its
+page, the stand-aside form, a mediation step's form) writes the view to the log (``services.log_file_view``).
 """
 
 from __future__ import annotations
@@ -108,14 +108,17 @@ def _moves(case) -> list[tuple[str, str]]:
     labels = {MediationStatus.MEDIATING: _("Reopen the case") if case.status == MediationStatus.CLOSED
               else _("Start the mediation"),
               MediationStatus.CLOSED: _("Close the case")}
-    return [(target, labels[target]) for target in sorted(rules.MEDIATION_TRANSITIONS.get(case.status, ()))
-            if target in labels]
+    allowed = rules.MEDIATION_TRANSITIONS.get(case.status, frozenset())
+    return [(target, labels[target]) for target in (MediationStatus.MEDIATING, MediationStatus.CLOSED)
+            if target in allowed]
 
 
 @role_required(*PAGE_ROLES["ombuds_stand_aside"])
 def stand_aside_view(request, kind, pk):
     """appeals:ombuds_stand_aside - OM-2: she stands aside for a file she handles; the deputy takes over."""
     page = queries.access_file(request.user, _kind(kind), pk, today())
+    if request.method != "POST":
+        services.log_file_view(request.user, page.obj, page="appeals:ombuds_stand_aside")
     form = forms.StandAsideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,6 +192,8 @@ def mediation_move_view(request, pk):
         messages.error(request, _("This step is not possible on the case as it stands (%(status)s).")
                        % {"status": case.get_status_display()})
         return redirect("appeals:ombuds_file", kind=FileKind.MEDIATION, pk=pk)
+    if request.method != "POST":
+        services.log_file_view(request.user, case, page="appeals:ombuds_mediation_move")
     form = forms.MoveForm(request.POST or None, initial={"target": target, "closed_on": on})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -117,6 +117,10 @@ def test_every_view_of_a_file_through_these_pages_is_logged(uni, people, client_
     assert admin.get(reverse("appeals:ombuds_file_views", args=["appeal", 999999])).status_code == 404
     assert admin.get(reverse("appeals:ombuds_file_views", args=["other", 1])).status_code == 404
     assert FileView.objects.count() == 4  # reading the log is not a view of a file
+    olga.get(reverse("appeals:ombuds_stand_aside", args=["irregularity", uni["an_irr"].pk]))
+    olga.get(reverse("appeals:ombuds_mediation_move", args=[uni["an_case"].pk]) + "?target=mediating")
+    assert [(v.file, v.page) for v in FileView.objects.order_by("-id")[:2]] == [
+        (uni["an_case"], "appeals:ombuds_mediation_move"), (uni["an_irr"], "appeals:ombuds_stand_aside")]
 
 
 def test_open_a_case_add_a_note_mediate_and_close_through_the_pages(uni, people, client_as):
