@@ -49,8 +49,13 @@ def in_time(postmarked_on: date, last_day: date) -> bool:
 RECEIVED, ADMISSIBLE, INADMISSIBLE = "received", "admissible", "inadmissible"
 HEARING_PLANNED, HEARD, DECIDED = "hearing_planned", "heard", "decided"
 STATES = (RECEIVED, ADMISSIBLE, INADMISSIBLE, HEARING_PLANNED, HEARD, DECIDED)
-STATE_WORDS = {RECEIVED: "received", ADMISSIBLE: "checked and admissible", INADMISSIBLE: "checked and inadmissible",
-               HEARING_PLANNED: "with a hearing planned", HEARD: "heard", DECIDED: "decided"}
+
+
+def state_words() -> dict[str, str]:
+    """The states in words, translated when asked (``gettext``)."""
+    return {RECEIVED: _("received"), ADMISSIBLE: _("checked and admissible"),
+            INADMISSIBLE: _("checked and inadmissible"), HEARING_PLANNED: _("with a hearing planned"),
+            HEARD: _("heard"), DECIDED: _("decided")}
 
 
 class IllegalAppealTransition(ValueError):
@@ -79,8 +84,9 @@ def next_appeal_state(current: str, target: str) -> str:
     """UH 19.3-19.4: ``target`` if an appeal may move there from ``current``, else
     :class:`IllegalAppealTransition` (a hearing before the admissibility check, anything after the decision)."""
     if target not in TRANSITIONS.get(current, frozenset()):
-        raise IllegalAppealTransition(f"An appeal that is {STATE_WORDS.get(current, current)} cannot become "
-                                      f"{STATE_WORDS.get(target, target)}.")
+        words = state_words()
+        raise IllegalAppealTransition(_("An appeal that is %(current)s cannot become %(target)s.") % {
+            "current": words.get(current, current), "target": words.get(target, target)})
     return target
 
 

@@ -4,7 +4,8 @@ checklist and the arguments of a conservatory appeal, keep its evidence document
 Status moves go through :func:`move_appeal` only: it locks the appeal, asks ``appeals.rules.next_appeal_state``,
 updates the status with ``UPDATE ... WHERE status = <old>`` (two clicks cannot both win) and writes the
 :class:`AppealTransition` in the same transaction. The committee's and the ombudspersons' services call it too.
-Every step is idempotent: the intake form carries a key, a checklist equal to the current one writes nothing, a
+Refusals and the notes on the file are in the language of the person who acts (``gettext``). Every step is
+idempotent: the intake form carries a key, a checklist equal to the current one writes nothing, a
 document is stored once per appeal (its SHA-256), the arguments' date once.
 """
 
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.calendar import holidays_around
 from examinations.models import Irregularity, StudyProgressDecision
@@ -28,6 +30,7 @@ from ..models import (
     AdmissibilityAnswer,
     AdmissibilityCheck,
     AdmissibilityOutcome,
+    AdmissibilityPoint,
     Appeal,
     AppealSequence,
     AppealStatus,
@@ -35,6 +38,8 @@ from ..models import (
     DecisionKind,
     EvidenceDocument,
 )
+
+POINT_WORDS = dict(AdmissibilityPoint.choices)
 
 
 class AppealRefused(Exception):
@@ -49,7 +54,7 @@ def _lock(appeal_id: int) -> Appeal:
     try:
         return Appeal.objects.select_for_update(of=("self",)).select_related("student").get(pk=appeal_id)
     except Appeal.DoesNotExist:
-        raise AppealRefused("There is no such appeal.")
+        raise AppealRefused(_("There is no such appeal."))
 
 
 @transaction.atomic
@@ -61,14 +66,14 @@ def move_appeal(appeal_id: int, target: str, *, by, note: str = "", expected: st
     appeal = _lock(appeal_id)
     old = appeal.status
     if expected is not None and old != expected:
-        raise AppealRefused("The appeal was changed meanwhile; reload it and try again.")
+        raise AppealRefused(_("The appeal was changed meanwhile; reload it and try again."))
     try:
         rules.next_appeal_state(old, target)
     except rules.IllegalAppealTransition as illegal:
         raise AppealRefused(str(illegal))
     changed = Appeal.objects.filter(pk=appeal.pk, status=old).update(status=target, **fields)
     if changed != 1:
-        raise AppealRefused("The appeal was changed meanwhile; reload it and try again.")
+        raise AppealRefused(_("The appeal was changed meanwhile; reload it and try again."))
     AppealTransition.objects.create(appeal=appeal, from_status=old, to_status=target, by=by, note=note)
     appeal.refresh_from_db()
     return appeal
@@ -104,7 +109,7 @@ def next_reference(year: int) -> str:
     """APP-<year>-<nnnn>, the next free number of the year of receipt; the year's row is locked until the caller's
     transaction ends, so two intakes never take the same number. A reference already used (a dataset import that
     chose it) is skipped."""
-    seq, _ = AppealSequence.objects.select_for_update().get_or_create(year=year)
+    seq, _created = AppealSequence.objects.select_for_update().get_or_create(year=year)
     n = seq.last
     while True:
         n += 1
@@ -150,39 +155,43 @@ def register_appeal(*, student, decision_kind: str, postmarked_on: date, receive
     """
     description = (description or "").strip()
     if contested_decision is not None and contested_irregularity is not None:
-        raise AppealRefused("An appeal contests one decision.")
+        raise AppealRefused(_("An appeal contests one decision."))
     if contested_decision is not None:
         if contested_decision.student_id != student.pk:
-            raise AppealRefused("This decision is not one of this student's.")
+            raise AppealRefused(_("This decision is not one of this student's."))
         decision_kind = DecisionKind.EXAM_DECISION
         programme = contested_decision.programme
         proclaimed = contested_decision.proclamation.published_on
         decision_notified_on = decision_notified_on or proclaimed
         if decision_notified_on < proclaimed:
-            raise AppealRefused(f"The decision was proclaimed on {proclaimed}; it cannot have been notified before.")
+            raise AppealRefused(_("The decision was proclaimed on %(date)s; it cannot have been notified before.")
+                                % {"date": proclaimed})
     elif contested_irregularity is not None:
         if contested_irregularity.student_id != student.pk:
-            raise AppealRefused("This irregularity decision is not one of this student's.")
+            raise AppealRefused(_("This irregularity decision is not one of this student's."))
         decision_kind = DecisionKind.DISCIPLINARY_DECISION
         programme = contested_irregularity.committee.programme
         decision_notified_on = decision_notified_on or irregularity_notified_on(contested_irregularity)
     elif not description:
-        raise AppealRefused("Describe the contested decision (which decision, by whom, of when).")
+        raise AppealRefused(_("Describe the contested decision (which decision, by whom, of when)."))
     if decision_kind not in DecisionKind.values:
-        raise AppealRefused("Choose the kind of the contested decision (AP-1).")
+        raise AppealRefused(_("Choose the kind of the contested decision (AP-1)."))
     if decision_notified_on is None:
-        raise AppealRefused("Enter the date the decision was proclaimed or notified.")
+        raise AppealRefused(_("Enter the date the decision was proclaimed or notified."))
     problems = []
     if received_on < postmarked_on:
-        problems.append(f"The letter cannot be received ({received_on}) before its postmark ({postmarked_on}).")
+        problems.append(_("The letter cannot be received (%(received)s) before its postmark (%(postmark)s).")
+                        % {"received": received_on, "postmark": postmarked_on})
     if postmarked_on < decision_notified_on:
-        problems.append(f"The postmark ({postmarked_on}) is before the decision was proclaimed or notified "
-                        f"({decision_notified_on}).")
+        problems.append(_("The postmark (%(postmark)s) is before the decision was proclaimed or notified "
+                          "(%(notified)s).") % {"postmark": postmarked_on, "notified": decision_notified_on})
     if today is not None:
-        for label, day in (("postmark", postmarked_on), ("receipt", received_on), ("e-mail notice", email_notice_on),
-                           ("proclamation or notification", decision_notified_on)):
+        for label, day in ((_("postmark"), postmarked_on), (_("receipt"), received_on),
+                           (_("e-mail notice"), email_notice_on),
+                           (_("proclamation or notification"), decision_notified_on)):
             if day is not None and day > today:
-                problems.append(f"The date of the {label} ({day}) lies after today.")
+                problems.append(_("The date of the %(what)s (%(date)s) lies after today.")
+                                % {"what": label, "date": day})
     if problems:
         raise AppealRefused(" ".join(problems))
     dates = intake_dates(decision_notified_on, postmarked_on, received_on)
@@ -205,12 +214,12 @@ def register_appeal(*, student, decision_kind: str, postmarked_on: date, receive
             if existing is None:
                 raise
             return existing, False
-        note = "Registered."
+        note = _("Registered.")
         if not dates.in_time:
-            note += (f" Postmarked {postmarked_on}, after the last day {dates.lodge_by} (AP-2): late; the committee "
-                     "decides on admissibility.")
+            note += " " + _("Postmarked %(postmark)s, after the last day %(last)s (AP-2): late; the committee decides "
+                            "on admissibility.") % {"postmark": postmarked_on, "last": dates.lodge_by}
         if conservatory:
-            note += " Conservatory appeal (AP-4): the arguments follow after the inspection."
+            note += " " + _("Conservatory appeal (AP-4): the arguments follow after the inspection.")
         AppealTransition.objects.create(appeal=appeal, from_status="", to_status=AppealStatus.RECEIVED, by=by,
                                         note=note)
     return appeal, True
@@ -222,21 +231,23 @@ def record_arguments(appeal_id: int, *, received_on: date, by, today: date | Non
     The same date again changes nothing; another date once one is recorded is refused."""
     appeal = _lock(appeal_id)
     if not appeal.conservatory:
-        raise AppealRefused("Only a conservatory appeal (AP-4) receives its arguments later.")
+        raise AppealRefused(_("Only a conservatory appeal (AP-4) receives its arguments later."))
     if appeal.arguments_received_on is not None:
         if appeal.arguments_received_on == received_on:
             return appeal
-        raise AppealRefused(f"The arguments are on file as received on {appeal.arguments_received_on}.")
+        raise AppealRefused(_("The arguments are on file as received on %(date)s.")
+                             % {"date": appeal.arguments_received_on})
     if received_on < appeal.postmarked_on:
-        raise AppealRefused(f"The arguments cannot come before the appeal itself ({appeal.postmarked_on}).")
+        raise AppealRefused(_("The arguments cannot come before the appeal itself (%(date)s).")
+                             % {"date": appeal.postmarked_on})
     if today is not None and received_on > today:
-        raise AppealRefused(f"The date {received_on} lies after today.")
+        raise AppealRefused(_("The date %(date)s lies after today.") % {"date": received_on})
     if appeal.status == AppealStatus.DECIDED:
-        raise AppealRefused("The appeal is decided.")
+        raise AppealRefused(_("The appeal is decided."))
     Appeal.objects.filter(pk=appeal.pk).update(arguments_received_on=received_on)
     appeal.refresh_from_db()
-    _note_on_file(appeal, f"Arguments of the conservatory appeal received on {received_on} (AP-4); the admissibility "
-                          "check can be completed.", by)
+    _note_on_file(appeal, _("Arguments of the conservatory appeal received on %(date)s (AP-4); the admissibility "
+                            "check can be completed.") % {"date": received_on}, by)
     return appeal
 
 
@@ -272,13 +283,13 @@ def computed_points(appeal: Appeal, others: list[tuple[Appeal, date | None]] | N
     """AP-3: the points the facts answer: ``{point: (satisfied, reason)}`` for in time and not appealed before."""
     if others is None:
         others = other_appeals(appeal)
-    late = (False, f"Postmarked {appeal.postmarked_on}, after the last day to lodge {appeal.lodge_by} (AP-2, "
-                   f"UH 19.3.2).")
+    late = (False, _("Postmarked %(postmark)s, after the last day to lodge %(last)s (AP-2, UH 19.3.2).")
+            % {"postmark": appeal.postmarked_on, "last": appeal.lodge_by})
     in_time = (True, "") if appeal.in_time else late
     before = rules.earlier_decided_appeals(appeal.postmarked_on, [(a.reference, d) for a, d in others])
     if before:
-        not_before = (False, f"The decision was already the subject of appeal {', '.join(before)}, decided before "
-                             f"this one was lodged (UH 19.3.4).")
+        not_before = (False, _("The decision was already the subject of appeal %(references)s, decided before this "
+                               "one was lodged (UH 19.3.4).") % {"references": ", ".join(before)})
     else:
         not_before = (True, "")
     return {rules.IN_TIME: in_time, rules.NOT_APPEALED_BEFORE: not_before}
@@ -297,12 +308,13 @@ def record_admissibility(appeal_id: int, *, answers: dict[str, tuple[bool, str]]
     """
     appeal = _lock(appeal_id)
     if appeal.status not in (AppealStatus.RECEIVED, AppealStatus.ADMISSIBLE, AppealStatus.INADMISSIBLE):
-        raise AppealRefused("The committee has taken the appeal up; its admissibility is the committee's to decide "
-                            "(UH 19.4.2).")
+        raise AppealRefused(_("The committee has taken the appeal up; its admissibility is the committee's to "
+                              "decide (UH 19.4.2)."))
     if today is not None and checked_on > today:
-        raise AppealRefused(f"The date {checked_on} lies after today.")
+        raise AppealRefused(_("The date %(date)s lies after today.") % {"date": checked_on})
     if checked_on < appeal.received_on:
-        raise AppealRefused(f"The appeal was received on {appeal.received_on}; it cannot be checked before.")
+        raise AppealRefused(_("The appeal was received on %(date)s; it cannot be checked before.")
+                            % {"date": appeal.received_on})
     arguments_pending = appeal.conservatory and appeal.arguments_received_on is None
     points: dict[str, tuple[bool | None, str]] = {}
     problems = []
@@ -313,18 +325,19 @@ def record_admissibility(appeal_id: int, *, answers: dict[str, tuple[bool, str]]
             points[point] = (None, "")
             continue
         if point not in answers:
-            problems.append(f"Answer the point '{point}'.")
+            problems.append(_("Answer the point '%(point)s'.") % {"point": POINT_WORDS[point]})
             continue
         satisfied, reason = answers[point]
         reason = (reason or "").strip()
         if satisfied is False and not reason:
-            problems.append(f"Give the reason why the point '{point}' is not met.")
+            problems.append(_("Give the reason why the point '%(point)s' is not met.")
+                            % {"point": POINT_WORDS[point]})
         points[point] = (bool(satisfied), "" if satisfied else reason)
     if problems:
         raise AppealRefused(" ".join(problems))
     points.update(computed_points(appeal))
     if points[rules.SIGNATURE][0] and not signed_by:
-        raise AppealRefused("Say who signed the appeal: the student or the lawyer (UH 19.3.4).")
+        raise AppealRefused(_("Say who signed the appeal: the student or the lawyer (UH 19.3.4)."))
     outcome = rules.admissibility_outcome({p: v[0] for p, v in points.items()}, conservatory=appeal.conservatory,
                                           arguments_received=appeal.arguments_received_on is not None)
     current = (AdmissibilityCheck.objects.filter(appeal=appeal, is_current=True)
@@ -334,8 +347,8 @@ def record_admissibility(appeal_id: int, *, answers: dict[str, tuple[bool, str]]
         if same and current.signed_by == signed_by and current.outcome == outcome and current.note == note.strip():
             return current
     if outcome == AdmissibilityOutcome.PENDING and appeal.status != AppealStatus.RECEIVED:
-        raise AppealRefused("This checklist leaves the outcome open, but the appeal was already found "
-                            f"{rules.STATE_WORDS[appeal.status]}.")
+        raise AppealRefused(_("This checklist leaves the outcome open, but the appeal was already found "
+                              "%(status)s.") % {"status": rules.state_words()[appeal.status]})
     version = 1
     if current is not None:
         version = current.version + 1
@@ -347,8 +360,9 @@ def record_admissibility(appeal_id: int, *, answers: dict[str, tuple[bool, str]]
         for p in rules.POINTS])
     target = {AdmissibilityOutcome.ADMISSIBLE: AppealStatus.ADMISSIBLE,
               AdmissibilityOutcome.INADMISSIBLE: AppealStatus.INADMISSIBLE}.get(outcome)
-    failed = [f"{p}: {points[p][1]}" for p in rules.POINTS if points[p][0] is False]
-    words = f"Admissibility checklist (version {version}): {outcome}." + (" " + " ".join(failed) if failed else "")
+    failed = [f"{POINT_WORDS[p]}: {points[p][1]}" for p in rules.POINTS if points[p][0] is False]
+    words = _("Admissibility checklist (version %(version)s): %(outcome)s.") % {
+        "version": version, "outcome": check.get_outcome_display()} + (" " + " ".join(failed) if failed else "")
     if target is not None and target != appeal.status:
         move_appeal(appeal.pk, target, by=by, note=words, expected=appeal.status)
     else:
@@ -371,7 +385,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._ ()-]+")
 
 def sniff_type(head: bytes) -> str | None:
     """The content type of a file by its magic bytes: PDF, JPEG or PNG; None for anything else."""
-    for magic, content_type, _ in SIGNATURES:
+    for magic, content_type, _extensions in SIGNATURES:
         if head.startswith(magic):
             return content_type
     return None
@@ -382,7 +396,7 @@ def safe_filename(name: str) -> str:
     ``..``, a leading dot, control characters) is refused; other unusual characters become ``_``."""
     if not name or "/" in name or "\\" in name or ".." in name or name.startswith(".") or any(
             ord(c) < 32 for c in name):
-        raise AppealRefused("The file name is not acceptable; rename the file (letters, digits, dots and dashes).")
+        raise AppealRefused(_("The file name is not acceptable; rename the file (letters, digits, dots and dashes)."))
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
@@ -396,16 +410,16 @@ def check_upload(name: str, size: int, head: bytes) -> tuple[str, str]:
     """(sanitised name, content type) of an acceptable evidence file, else :class:`AppealRefused` with the reason."""
     clean = safe_filename(name)
     if size <= 0:
-        raise AppealRefused("The file is empty.")
+        raise AppealRefused(_("The file is empty."))
     if size > MAX_EVIDENCE_BYTES:
-        raise AppealRefused(f"The file is larger than {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB.")
+        raise AppealRefused(_("The file is larger than %(n)s MB.") % {"n": MAX_EVIDENCE_BYTES // (1024 * 1024)})
     content_type = sniff_type(head)
     if content_type is None:
-        raise AppealRefused("Only PDF, JPEG and PNG files are accepted; this file's content is none of these.")
-    extensions = next(ext for _, ct, ext in SIGNATURES if ct == content_type)
+        raise AppealRefused(_("Only PDF, JPEG and PNG files are accepted; this file's content is none of these."))
+    extensions = next(ext for _magic, ct, ext in SIGNATURES if ct == content_type)
     if not clean.lower().endswith(extensions):
-        raise AppealRefused(f"The file's content is {content_type}, but its name ends otherwise; rename it to end in "
-                            f"{extensions[0]}.")
+        raise AppealRefused(_("The file's content is %(type)s, but its name ends otherwise; rename it to end in "
+                              "%(extension)s.") % {"type": content_type, "extension": extensions[0]})
     return clean, content_type
 
 
@@ -415,12 +429,12 @@ def add_document(appeal_id: int, *, upload, title: str, received_on: date, by,
     the private storage. The same file twice on one appeal is stored once (``created`` False)."""
     title = (title or "").strip()
     if not title:
-        raise AppealRefused("Say what the document is.")
+        raise AppealRefused(_("Say what the document is."))
     if today is not None and received_on > today:
-        raise AppealRefused(f"The date {received_on} lies after today.")
+        raise AppealRefused(_("The date %(date)s lies after today.") % {"date": received_on})
     size = upload.size
     if size > MAX_EVIDENCE_BYTES:  # before reading it: a large upload is refused unread
-        raise AppealRefused(f"The file is larger than {MAX_EVIDENCE_BYTES // (1024 * 1024)} MB.")
+        raise AppealRefused(_("The file is larger than %(n)s MB.") % {"n": MAX_EVIDENCE_BYTES // (1024 * 1024)})
     upload.seek(0)
     data = upload.read(MAX_EVIDENCE_BYTES + 1)
     clean, content_type = check_upload(getattr(upload, "name", ""), len(data), data[:16])
@@ -428,7 +442,7 @@ def add_document(appeal_id: int, *, upload, title: str, received_on: date, by,
     with transaction.atomic():
         appeal = _lock(appeal_id)
         if appeal.status == AppealStatus.DECIDED:
-            raise AppealRefused("The appeal is decided; its file is closed.")
+            raise AppealRefused(_("The appeal is decided; its file is closed."))
         existing = EvidenceDocument.objects.filter(appeal=appeal, sha256=digest).first()
         if existing is not None:
             return existing, False

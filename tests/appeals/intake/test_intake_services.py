@@ -142,7 +142,7 @@ def test_ap3_all_points_met_makes_it_admissible(register, people):
 
 def test_ap3_a_failed_point_needs_its_reason_and_makes_it_inadmissible(register, people):
     appeal = register()
-    with pytest.raises(AppealRefused, match="reason why the point 'address'"):
+    with pytest.raises(AppealRefused, match="reason why the point 'Correspondence address'"):
         services.record_admissibility(appeal.pk, answers=all_yes(address=(False, "")), checked_on=date(2027, 2, 22),
                                       signed_by="student", by=people["secretary"])
     check = services.record_admissibility(appeal.pk, answers=all_yes(address=(False, "No address in the letter")),
@@ -150,7 +150,7 @@ def test_ap3_a_failed_point_needs_its_reason_and_makes_it_inadmissible(register,
     assert check.outcome == "inadmissible"
     appeal.refresh_from_db()
     assert appeal.status == "inadmissible"
-    assert "address: No address in the letter" in appeal.transitions.last().note
+    assert "Correspondence address: No address in the letter" in appeal.transitions.last().note
 
 
 def test_ap3_a_late_appeal_fails_in_time_with_the_dates_as_reason(register, people):
