@@ -1,11 +1,11 @@
 """Read side of the appeals' intake: who sees which appeal (:func:`appeals_for`), the list, the appeal's file page,
 each in a fixed number of queries.
 
-Scoping, in one place (:func:`appeals_for`): the appeals committee's secretary and chair, and the student
-administration (read only), see every appeal; a member of the appeals committee the appeals she sits on
-(:func:`member_scope`, extended by the committee module); an ombudsperson the appeals of her programmes
-(:func:`ombuds_scope`, extended by the ombudspersons' module); anybody else none. An appeal outside one's scope
-is answered as missing (404).
+Scoping, in one place (:func:`appeals_for`): the appeals committee's secretary and the student administration
+(read only) see every appeal; the chair every appeal but one he excluded himself from (AP-5); a member of the
+appeals committee the appeals she sits on (:func:`member_scope`, the committee module's predicate); an
+ombudsperson the appeals she handles: her programmes', unless she stood aside (:func:`ombuds_scope`, the
+ombudspersons' module's rule); anybody else none. An appeal outside one's scope is answered as missing (404).
 """
 
 from __future__ import annotations
@@ -14,20 +14,17 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from config.access import Role, has_role, user_roles
-from enrolment.models import StudyContract
-from examinations.models import CommitteeMember
 
-from . import rules
+from . import queries_committee, queries_ombuds, rules
 from .models import AdmissibilityCheck, AdmissibilityPoint, Appeal, AppealStatus, EvidenceDocument
 from .services import intake as services
 
 #: Who may open the list and the appeal's file at all (the object scope narrows it further).
 FILE_READERS = (Role.APPEALS_SECRETARY, Role.APPEALS_CHAIR, Role.APPEALS_MEMBER, Role.STUDENT_ADMIN,
                 Role.OMBUDSPERSON)
-#: Who sees every appeal.
-SEE_ALL = (Role.APPEALS_SECRETARY, Role.APPEALS_CHAIR, Role.STUDENT_ADMIN)
 #: Who registers a letter as an appeal (UH 19.3.3: the secretary receives it for the chair).
 INTAKE = (Role.APPEALS_SECRETARY,)
 #: Who keeps the file: the checklist, the arguments of a conservatory appeal, the evidence (UH 19.4.1).
@@ -41,28 +38,22 @@ SOON_DAYS = 7
 OPEN_STATUSES = tuple(s for s in AppealStatus.values if s != AppealStatus.DECIDED)
 
 
-def member_scope(user) -> Q:
-    """The appeals an appeals committee member sits on. The sitting model comes with the committee module, which
-    replaces this body; until then a member sees none."""
-    return Q(pk__in=[])
+def member_scope(user, today: date | None = None) -> Q:
+    """The appeals an appeals committee member sits on and was not excluded from (AP-5; the committee module's
+    predicate, ``appeals.queries_committee.member_scope``)."""
+    return queries_committee.member_scope(user, today)
 
 
-def ombuds_programme_ids(user, today: date | None = None) -> QuerySet:
-    """The programmes where this user holds an ombudsperson's seat on the examination committee (OM-1), as the
-    irregularity files scope them. The ombudspersons' module may replace it with its own appointments."""
-    seats = CommitteeMember.objects.filter(user_id=user.pk, role="ombudsperson")
-    if today is not None:
-        seats = seats.filter(since__lte=today).filter(Q(until__isnull=True) | Q(until__gte=today))
-    return seats.values("committee__programme_id")
+def chair_scope(user) -> Q:
+    """The chair sees every appeal except one he excluded himself from as involved (AP-5, UH 19.1.2)."""
+    return ~queries_committee.excluded_scope(user)
 
 
 def ombuds_scope(user, today: date | None = None) -> Q:
-    """The appeals of an ombudsperson's programmes: the programme of the contested decision, or, for an appeal
-    without one (a dataset import), a programme the student has a contract in."""
-    programmes = ombuds_programme_ids(user, today)
-    return Q(programme_id__in=programmes) | Q(
-        programme__isnull=True,
-        student_id__in=StudyContract.objects.filter(programme_id__in=programmes).values("student_id"))
+    """The appeals an ombudsperson handles today: those of her programmes, unless she stood aside (then her deputy
+    or the central ombudsperson handles them; OM-1, OM-2), as the ombudspersons' workspace decides
+    (``appeals.queries_ombuds.handled_ids``)."""
+    return Q(pk__in=queries_ombuds.handled_ids(user, "appeal", today or timezone.localdate()))
 
 
 def appeals_for(user, today: date | None = None) -> QuerySet:
@@ -70,12 +61,14 @@ def appeals_for(user, today: date | None = None) -> QuerySet:
     qs = Appeal.objects.select_related("student", "programme")
     if not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or user_roles(user) & set(SEE_ALL):
-        return qs
     roles = user_roles(user)
+    if user.is_superuser or roles & {Role.APPEALS_SECRETARY, Role.STUDENT_ADMIN}:
+        return qs
+    if Role.APPEALS_CHAIR in roles:
+        return qs.filter(chair_scope(user))
     q = Q(pk__in=[])
     if Role.APPEALS_MEMBER in roles:
-        q |= member_scope(user)
+        q |= member_scope(user, today)
     if Role.OMBUDSPERSON in roles:
         q |= ombuds_scope(user, today)
     return qs.filter(q)
@@ -174,7 +167,7 @@ def document_for(user, appeal_pk: int, doc_pk: int, today: date) -> EvidenceDocu
     """An evidence document of an appeal this user may see, or 404."""
     appeal = access_appeal(user, appeal_pk, today)
     try:
-        return EvidenceDocument.objects.get(appeal=appeal, pk=doc_pk)
+        return EvidenceDocument.objects.select_related("appeal").get(appeal=appeal, pk=doc_pk)
     except EvidenceDocument.DoesNotExist:
         raise Http404("No such document.")
 

@@ -3,7 +3,8 @@ letter (fill in, see the deadlines, confirm), the appeal's file, the admissibili
 conservatory appeal, and the evidence documents (upload, and download through a permission-checked view only).
 
 Every view is declared in ``PAGE_ROLES`` (URL name -> roles) and checked twice: the role (403) and the appeal
-(outside the user's scope: 404, ``queries_intake.appeals_for``).
+(outside the user's scope: 404, ``queries_intake.appeals_for``). Opening the file or a document is written to the
+view log (``services.ombuds.log_file_view``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .. import forms_intake as forms
 from .. import queries_intake as queries
 from ..services import intake as services
 from ..services.intake import AppealRefused
+from ..services.ombuds import log_file_view
 
 PAGE_ROLES = {
     "appeal_list": queries.FILE_READERS,
@@ -154,6 +156,7 @@ def intake_view(request):
 def detail_view(request, pk):
     """appeals:appeal_detail - the appeal's file: facts, deadlines, checklist, documents, status history."""
     context = queries.file_page(request.user, pk, today())
+    log_file_view(request.user, context["appeal"], page="appeals:appeal_detail")
     context["page_roles"] = roles_text(PAGE_ROLES["appeal_detail"])
     context["point_labels"] = forms.POINT_LABELS
     return render(request, "appeals/intake/detail.html", context)
@@ -254,6 +257,7 @@ def document_add_view(request, pk):
 def document_view(request, pk, doc):
     """appeals:appeal_document - an evidence document, as a download (never shown inline, never sniffed)."""
     document = queries.document_for(request.user, pk, doc, today())
+    log_file_view(request.user, document.appeal, page="appeals:appeal_document")
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
