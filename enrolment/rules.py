@@ -51,6 +51,7 @@ class StudentSituation:
     units_this_year: frozenset[str] = frozenset()  # units already in a contract this year (EN-1)
     contract_kinds_in_programme: frozenset[str] = frozenset()  # this programme, this year (EN-1, UH 3.7)
     first_year_units: frozenset[str] = frozenset()  # the standard first-year programme (EN-2)
+    degree_programmes: frozenset[str] = frozenset()  # codes of the programmes whose degree she holds (UH 2.6)
 
 
 @dataclass(frozen=True)
@@ -221,16 +222,55 @@ def check_max_credits(
                    blocking=True, exception_allowed=True)
 
 
+def check_second_enrolment(request: EnrolmentRequest, situation: StudentSituation, regs: Regulations
+                           ) -> Finding | None:
+    """UH 2.6.1 (PXL Art. 47 §2; Higher Education Code Art. II.244): enrolling again in a bachelor's or master's
+    programme whose degree the student already holds is allowed only for at least 30 credits of course units;
+    not for an educational master's that the holder takes again for another subject didactics.
+
+    rules.md has no rule for it; the regulations do, and they do not refuse the second enrolment outright. The
+    reading in the student's favour: only the degree of this very programme counts (not another programme of the
+    same level); only a diploma or exam contract is an enrolment in the programme (a credit contract takes course
+    units, not the programme); the credits counted are those taken up, not exempted. No exception decision is
+    provided for. ``None`` when the student holds no degree of this programme (nothing to say).
+    """
+    applies = (
+        request.programme_kind in ("bachelor", "master")
+        and request.contract_kind in ("diploma", "exam")
+        and request.programme_code in situation.degree_programmes
+    )
+    if not applies:
+        return None
+    if request.educational:
+        return Finding("UH 2.6", "UH 2.6.1", True,
+                       _("The student holds the degree of %(programme)s; the minimum of credits does not apply to "
+                         "an educational master's taken again (UH 2.6.1).") % {"programme": request.programme_code})
+    taken = account_credits(request)
+    minimum = regs.second_enrolment_min_credits
+    if taken >= minimum:
+        return Finding("UH 2.6", "UH 2.6.1", True,
+                       _("The student already holds the degree of %(programme)s: a second enrolment takes at least "
+                         "%(minimum)d credits; this one takes %(taken)d.")
+                       % {"programme": request.programme_code, "minimum": minimum, "taken": taken})
+    return Finding("UH 2.6", "UH 2.6.1", False,
+                   _("The student already holds the degree of %(programme)s. Enrolling in it again is possible only "
+                     "to take course units of at least %(minimum)d credits (UH 2.6.1); this enrolment takes "
+                     "%(taken)d.")
+                   % {"programme": request.programme_code, "minimum": minimum, "taken": taken}, blocking=True)
+
+
 def enrolment_checks(
     request: EnrolmentRequest, situation: StudentSituation, regs: Regulations, exc: Exceptions = Exceptions()
 ) -> CheckOutcome:
     """All enrolment checks, in the order staff read them."""
-    return CheckOutcome((
+    findings = (
         check_one_contract_per_unit(request, situation),
+        check_second_enrolment(request, situation, regs),
         check_learning_account(request, situation, regs, exc),
         check_first_bachelor_programme(request, situation, regs, exc),
         check_max_credits(request, situation, regs, exc),
-    ))
+    )
+    return CheckOutcome(tuple(f for f in findings if f is not None))
 
 
 def addition_checks(

@@ -126,7 +126,9 @@ def _exceptions(student: Student, year: AcademicYear) -> rules.Exceptions:
 
 def _situation(student: Student, year: AcademicYear, programme: Programme, on: date,
                exclude_contract: StudyContract | None = None) -> rules.StudentSituation:
-    degrees = list(Degree.objects.filter(student=student, awarded_on__lte=on).values_list("programme__kind", flat=True))
+    held = list(Degree.objects.filter(student=student, awarded_on__lte=on).values_list("programme__kind",
+                                                                                       "programme__code"))
+    degrees = [kind for kind, _code in held]
     active_lines = ProgrammeLine.objects.filter(student=student, academic_year=year, removed_on__isnull=True).filter(
         contract__deregistered_on__isnull=True)
     if exclude_contract is not None:
@@ -150,6 +152,7 @@ def _situation(student: Student, year: AcademicYear, programme: Programme, on: d
         units_this_year=frozenset(code for code, _credits, _exempted in taken),
         contract_kinds_in_programme=frozenset(kinds),
         first_year_units=first_year,
+        degree_programmes=frozenset(code for _kind, code in held),
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from enrolment.models import AcademicYear, EnrolmentException, ProgrammeLine, StudyContract
+from enrolment.models import AcademicYear, Degree, EnrolmentException, ProgrammeLine, StudyContract
 from examinations.models import Result
 
 from . import labels
@@ -160,10 +160,26 @@ def search_students(qs: QuerySet[Student], text: str) -> QuerySet[Student]:
     return qs
 
 
+def results_by_year(student: Student) -> list[tuple[AcademicYear, list[Result]]]:
+    """The student's current results (the latest version of each), newest academic year first, by unit and
+    opportunity (1 query)."""
+    results = (
+        Result.objects.filter(student=student, is_current=True)
+        .select_related("academic_year", "course_unit", "exam_period")
+        .order_by("-academic_year__starts_on", "course_unit__code", "opportunity")
+    )
+    out: list[tuple[AcademicYear, list[Result]]] = []
+    for r in results:
+        if not out or out[-1][0].pk != r.academic_year_id:
+            out.append((r.academic_year, []))
+        out[-1][1].append(r)
+    return out
+
+
 def student_page(number: str, as_of: date, today: date | None = None) -> dict:
-    """Everything the student page shows, in 5 queries whatever the number of contracts, lines or movements:
-    the student, her contracts (newest year first) with their lines, her exception decisions and the
-    learning-account statement at the end of ``as_of``.
+    """Everything the student page shows, in 7 queries whatever the number of contracts, lines, results or
+    movements: the student, her contracts (newest year first) with their lines, her results by academic year,
+    her degrees, her exception decisions and the learning-account statement at the end of ``as_of``.
 
     Each contract says whether the page offers its write actions (``open_for_changes``: active, and its academic
     year not ended on ``today``); each line whether it may be removed (``removable``: not removed, no result,
@@ -194,6 +210,8 @@ def student_page(number: str, as_of: date, today: date | None = None) -> dict:
         "student": student,
         "contracts": contracts,
         "exceptions": exceptions,
+        "results_by_year": results_by_year(student),
+        "degrees": list(Degree.objects.filter(student=student).select_related("programme").order_by("awarded_on")),
         "statement": statement(student, as_of, known=labels_of_contracts(contracts)),
     }
 

@@ -137,6 +137,9 @@ class Regulations:
     programme_request_deadline_months: int | None  # EN-5, in calendar months after enrolment
     year_long_unit_deregistration: tuple[int, int] | None  # EN-6: (month, day), year-long units
     exam_contract_closes_days_before_exams: int  # EN-4 / UH 2.1.4
+    # UH 2.6.1 / PXL Art. 47 §2: enrolling again in a programme whose degree the student holds takes at least
+    # this many credits of course units.
+    second_enrolment_min_credits: int = 30
 
     # Deliberation (DL-1 .. DL-8); None where the institution's text has none (PXL: pxl-rules.md §0.3)
     deliberation: "DeliberationRules | None" = None

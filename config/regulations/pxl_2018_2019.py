@@ -33,4 +33,5 @@ PXL_2018_2019 = Regulations(
     programme_request_deadline_months=None,
     year_long_unit_deregistration=None,  # PXL uses per-unit limit dates
     exam_contract_closes_days_before_exams=14,  # not in the PXL text; the UH default, configurable
+    second_enrolment_min_credits=30,  # Art. 47 §2
 )

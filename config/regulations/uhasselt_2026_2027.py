@@ -43,6 +43,7 @@ UHASSELT_2026_2027 = Regulations(
     programme_request_deadline_months=2,  # UH 4.1.1
     year_long_unit_deregistration=(12, 15),  # UH 3.4.2
     exam_contract_closes_days_before_exams=14,  # UH 2.1.4
+    second_enrolment_min_credits=30,  # UH 2.6.1 (Higher Education Code Art. II.244)
     deliberation=DeliberationRules(
         tolerable_grades=frozenset({8, 9}),  # UH 16.4-16.7
         pass_grade=10,  # UH 15.1

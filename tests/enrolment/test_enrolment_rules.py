@@ -227,3 +227,21 @@ def test_la14_all_checks_report_every_blocking_rule_in_staff_order():
     assert [f.rule for f in outcome.findings] == ["EN-1", "LA-14", "EN-2", "EN-3"]
     assert [f.rule for f in outcome.blocking] == ["LA-14", "EN-2", "EN-3"]
     assert not outcome.allowed
+
+
+# -------------------------------------------------------------------------------------------- UH 2.6 ----
+def test_uh26_second_enrolment_in_a_held_degree_needs_30_credits():
+    from enrolment.rules import check_second_enrolment
+
+    held = situation(degree_programmes=frozenset({"BA-INF"}))
+    assert check_second_enrolment(request(6, 6), situation(), UH) is None  # no degree of this programme
+    assert check_second_enrolment(request(6, 6, kind="credit"), held, UH) is None
+    refused = check_second_enrolment(request(6, 6, 6, 6), held, UH)
+    assert refused.blocking and not refused.exception_allowed and refused.article == "UH 2.6.1"
+    assert check_second_enrolment(request(6, 6, 6, 6, 6), held, UH).ok
+    # exempted units are not taken up
+    assert check_second_enrolment(request(6, 6, 6, 6, 6, exempted=(0,)), held, UH).blocking
+    # the educational master's taken again for another subject didactics
+    assert check_second_enrolment(request(6, programme_kind="master", educational=True), held, UH).ok
+    assert check_second_enrolment(request(6, 6, 6, 6, 6), held, PXL).ok
+    assert [f.rule for f in enrolment_checks(request(6, 6), held, UH).blocking] == ["UH 2.6"]

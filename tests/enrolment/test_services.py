@@ -297,3 +297,47 @@ def test_la14_initial_master_is_not_refused_at_uhasselt(year):
     student = StudentFactory(register_balance=-5, register_as_of=date(2026, 9, 1))
     services.enrol(student, master["programme"], year, "diploma", date(2026, 9, 10), ids(master["units"]))
     assert balance_at(student.pk, date(2026, 9, 10)) == -65
+
+
+# -------------------------------------------------------------------------- UH 2.6: the same degree twice ----
+def test_uh26_enrolling_again_in_a_master_whose_degree_the_student_holds(year):
+    from tests.enrolment.factories import DegreeFactory
+
+    master = first_year("MA-INF", kind="master")
+    other = first_year("MA-BIO", kind="master")
+    student = StudentFactory()
+    DegreeFactory(student=student, programme=master["programme"], awarded_on=date(2026, 7, 9))
+    before = table_counts()
+    # A few units of the same master: refused, with the reason and the article.
+    with pytest.raises(services.EnrolmentRefused) as refused:
+        services.enrol(student, master["programme"], year, "diploma", date(2026, 9, 10), ids(master["s1"][:4]))
+    message = str(refused.value)
+    assert "already holds the degree of MA-INF" in message and "at least 30 credits (UH 2.6.1)" in message
+    assert "takes 24" in message
+    assert [f.rule for f in refused.value.findings] == ["UH 2.6"]
+    assert not refused.value.findings[0].exception_allowed
+    with pytest.raises(services.EnrolmentRefused, match="already holds the degree of MA-INF"):  # exam contract too
+        services.enrol(student, master["programme"], year, "exam", date(2026, 9, 10), ids(master["s1"][:4]))
+    assert table_counts() == before
+    # The preview says so before anyone confirms.
+    preview = services.preview_enrolment(student, master["programme"], year, "diploma", date(2026, 9, 10),
+                                         ids(master["s1"][:4]))
+    assert not preview.allowed
+    # Another master: nothing to say (only the exact programme's degree counts: the reading in her favour).
+    assert "UH 2.6" not in [f.rule for f in services.preview_enrolment(
+        student, other["programme"], year, "diploma", date(2026, 9, 10), ids(other["units"])).outcome.findings]
+    # 30 credits or more of the same master: allowed by UH 2.6.1, and the preview says why.
+    preview = services.preview_enrolment(student, master["programme"], year, "diploma", date(2026, 9, 10),
+                                         ids(master["s1"]))
+    finding = next(f for f in preview.outcome.findings if f.rule == "UH 2.6")
+    assert finding.ok and "takes at least 30 credits; this one takes 30" in finding.message
+
+
+def test_uh26_a_credit_contract_is_no_second_enrolment_in_the_programme(year):
+    from tests.enrolment.factories import DegreeFactory
+
+    master = first_year("MA-INF", kind="master")
+    student = StudentFactory()
+    DegreeFactory(student=student, programme=master["programme"], awarded_on=date(2026, 7, 9))
+    contract = services.enrol(student, master["programme"], year, "credit", date(2026, 9, 10), ids(master["s1"][:1]))
+    assert contract.kind == "credit"
