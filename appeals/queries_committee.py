@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from config.access import Role, has_role, user_roles
+from config.calendar import holidays_around
 from examinations.models import CommitteeMember, TieDeclaration
 
 from . import rules
@@ -28,6 +29,7 @@ from .models import (
     AppealHearing,
     AppealMotion,
     AppealStatus,
+    DecisionKind,
     HearingAttendance,
     HearingStatus,
     LaterDecisionNotice,
@@ -245,11 +247,14 @@ def committee_page(user, appeal: Appeal, today: date) -> dict:
 
 def deadlines(appeal: Appeal, decision: AppealDecision | None, notice: LaterDecisionNotice | None,
               today: date) -> list[rules.CommitteeDeadline]:
+    later = notice.decision_date if notice else None
+    without = rules.ap8_council_deadline_without_decision(
+        appeal.decide_by, later, holidays_around(later or appeal.decide_by), services.committee_rules(appeal),
+        equivalence=appeal.decision_kind == DecisionKind.DIPLOMA_EQUIVALENCE)
     return rules.ap7_deadlines(
-        decide_by=appeal.decide_by, later_date=notice.decision_date if notice else None,
-        later_notice_on=notice.notified_on if notice else None,
+        decide_by=appeal.decide_by, later_date=later, later_notice_on=notice.notified_on if notice else None,
         notified_on=decision.notified_on if decision else None,
-        council_by=decision.council_by if decision else None, today=today)
+        council_by=decision.council_by if decision else None, today=today, council_without_decision_by=without)
 
 
 def motion_candidates(appeal: Appeal):
@@ -282,7 +287,7 @@ def letter_context(decision: AppealDecision, printed_on: date) -> dict:
     appeal = decision.appeal
     hearing = decision.motion.hearing
     regs = services.regulations_for(appeal)
-    equivalence = appeal.decision_kind == "diploma_equivalence"
+    equivalence = appeal.decision_kind == DecisionKind.DIPLOMA_EQUIVALENCE
     council_days = regs.appeals_committee.council_equivalence_days if equivalence else \
         regs.appeals_committee.council_days
     present = [a.member for a in HearingAttendance.objects.filter(hearing=hearing, present=True)
@@ -299,8 +304,6 @@ def letter_context(decision: AppealDecision, printed_on: date) -> dict:
         "council_days": council_days,
         "council_by": decision.council_by,
         "printed_on": printed_on,
-        "late": (decision.notified_on or printed_on) > appeal.decide_by and not hasattr(
-            appeal, "later_decision_notice"),
     }
 
 

@@ -814,11 +814,13 @@ def _deadline_state(due: date, done_on: date | None, today: date) -> str:
 
 
 def ap7_deadlines(*, decide_by: date, later_date: date | None, later_notice_on: date | None,
-                  notified_on: date | None, council_by: date | None, today: date) -> list[CommitteeDeadline]:
+                  notified_on: date | None, council_by: date | None, today: date,
+                  council_without_decision_by: date | None = None) -> list[CommitteeDeadline]:
     """AP-7 / AP-8 (UH 19.4.3-8): the appeal's limits and whether they are met: the decision notified within 20
     calendar days from the day after receipt (or by the later date announced in time), and once notified, the
     student's window for the Council (``open`` until its last day, then ``closed``; the office does not act on
-    it)."""
+    it). While no decision is notified after the (later) date has passed, the student's window for the Council
+    without a timely decision (``council_without_decision_by``, UH 19.4.7) is shown instead."""
     if later_date is None:
         out = [CommitteeDeadline("AP-7", "UH 19.4.3-5", _("Decision notified to the student"), decide_by,
                                  notified_on, _deadline_state(decide_by, notified_on, today))]
@@ -830,4 +832,8 @@ def ap7_deadlines(*, decide_by: date, later_date: date | None, later_notice_on: 
     if council_by is not None:
         out.append(CommitteeDeadline("AP-8", "UH 19.4.6", _("Appeal to the Council for Disputes"), council_by, None,
                                      "open" if today <= council_by else "closed"))
+    elif notified_on is None and council_without_decision_by is not None and today > (later_date or decide_by):
+        out.append(CommitteeDeadline("AP-8", "UH 19.4.7", _("Appeal to the Council without a timely decision"),
+                                     council_without_decision_by, None,
+                                     "open" if today <= council_without_decision_by else "closed"))
     return out

@@ -382,3 +382,14 @@ def test_ap7_deadlines_met_late_and_the_council_window():
                                today=date(2027, 3, 20))
     assert [(r.what, r.state) for r in rows] == [("Notice of a later decision date", "met"),
                                                  ("Decision notified by the announced date", "late")]
+
+
+def test_ap8_past_the_date_without_a_decision_the_councils_window_is_shown():
+    rows = rules.ap7_deadlines(decide_by=date(2027, 3, 3), later_date=None, later_notice_on=None, notified_on=None,
+                               council_by=None, today=date(2027, 3, 5), council_without_decision_by=date(2027, 3, 10))
+    assert [(r.what, r.due, r.state) for r in rows] == [
+        ("Decision notified to the student", date(2027, 3, 3), "overdue"),
+        ("Appeal to the Council without a timely decision", date(2027, 3, 10), "open")]
+    rows = rules.ap7_deadlines(decide_by=date(2027, 3, 3), later_date=None, later_notice_on=None, notified_on=None,
+                               council_by=None, today=date(2027, 3, 3), council_without_decision_by=date(2027, 3, 10))
+    assert len(rows) == 1
