@@ -61,7 +61,18 @@ def irregularities_for(user, today: date) -> QuerySet:
         return qs
     if not has_role(user, FILE_READERS):
         return qs.none()
-    return qs.filter(committee_id__in=_current_seats(user, today).values("committee_id"))
+    roles = user_roles(user)
+    seen = Q(pk__in=[])
+    if roles & set(COMMITTEE_GROUPS):
+        seen |= Q(committee_id__in=_current_seats(user, today).filter(role__in=COMMITTEE_SEATS)
+                  .values("committee_id"))
+    if Role.OMBUDSPERSON in roles:
+        # OM-2: the ombudsperson sees the files she handles: her programmes' files unless she stood aside, and
+        # those she takes over as deputy or central ombudsperson (one scoping function for every file page).
+        from appeals.queries_ombuds import handled_ids
+
+        seen |= Q(pk__in=handled_ids(user, "irregularity", today))
+    return qs.filter(seen)
 
 
 def access_irregularity(user, pk: int, today: date) -> Irregularity:

@@ -42,6 +42,13 @@ class ResultRefused(Exception):
     """A result that may not be recorded, with the reason in words a staff member understands."""
 
 
+def decided_refusal(current: Result) -> str:
+    """A result set by a procedure (an irregularity sanction, a material-error correction, an appeal outcome)
+    is not overwritten by ordinary entry, a results file or a sweep: only another procedure changes it."""
+    return _("This result was set by a procedure (%(procedure)s): it changes only through the material-error "
+             "procedure (EX-10) or an appeal outcome.") % {"procedure": current.get_procedure_display()}
+
+
 def proclaimed_refusal() -> str:
     """EX-8 (UH 15.3.2): the one sentence every path that refuses a change after the proclamation says."""
     return _("The results of this exam period are proclaimed: a result changes only through the material-error "
@@ -81,6 +88,8 @@ def record_result(line: ProgrammeLine, exam_period: ExamPeriod, outcome: str, gr
                        course_unit_id=line.course_unit_id, opportunity=opportunity, is_current=True).first())
     if current is not None and (current.outcome, current.grade) == (outcome, grade):
         return current
+    if current is not None and current.procedure in AFTER_PUBLICATION and procedure not in AFTER_PUBLICATION:
+        raise ResultRefused(decided_refusal(current))
     published = is_proclaimed(exam_period.id, line.contract.programme_id)
     if published and procedure not in AFTER_PUBLICATION:
         raise ResultRefused(proclaimed_refusal())
@@ -197,6 +206,8 @@ def enter_results(user, unit: CourseUnit, period: ExamPeriod, entries: dict[int,
                 "unit": unit.code, "date": line.removed_on}
         elif line.exempted:
             errors[line_id] = _("The student is exempted from %(unit)s.") % {"unit": unit.code}
+        elif old is not None and old.procedure in AFTER_PUBLICATION:
+            errors[line_id] = decided_refusal(old)
         elif line.contract.programme_id in published:
             errors[line_id] = proclaimed_refusal()
         else:

@@ -19,9 +19,17 @@ from students.models import Student
 from students.services import sync_ledgers
 
 from ..models import ExamPeriod, Proclamation, Result, ResultProcedure
+from ..models.results import AFTER_PUBLICATION
 from ..results_import import RawRow
 from ..rules import results as result_rules
-from .results import ResultRefused, coordinated_unit_ids, is_results_admin, period_refusal, tied_student_ids
+from .results import (
+    ResultRefused,
+    coordinated_unit_ids,
+    decided_refusal,
+    is_results_admin,
+    period_refusal,
+    tied_student_ids,
+)
 
 CHUNK = 5000
 
@@ -114,7 +122,7 @@ def plan_import(user, period: ExamPeriod, rows: list[RawRow], lock: bool = False
     if lock:
         current_qs = current_qs.select_for_update()
     current = {(r.student_id, r.course_unit_id): r for r in current_qs.only(
-        "id", "student_id", "course_unit_id", "outcome", "grade", "version")}
+        "id", "student_id", "course_unit_id", "outcome", "grade", "version", "procedure")}
     published = set(Proclamation.objects.filter(exam_period=period).values_list("programme_id", flat=True))
     plan.published_programmes = published
     admin = is_results_admin(user)
@@ -179,6 +187,8 @@ def plan_import(user, period: ExamPeriod, rows: list[RawRow], lock: bool = False
         elif result_rules.examiner_excluded(student.id, ties) and unit.id in coordinated:
             reasons.append(_("You declared a tie with %(student)s: the chair appoints another examiner "
                              "(UH 13.1.2).") % {"student": student.number})
+        elif old is not None and old.procedure in AFTER_PUBLICATION:
+            reasons.append(decided_refusal(old))
         elif line["contract__programme_id"] in published:
             reasons.append(_("The results of %(period)s are proclaimed for this student's programme: a result "
                              "changes only through the material-error procedure (EX-10) or an appeal outcome.")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 
+from appeals.services.ombuds import log_file_view
 from config.access import RoleRequiredMixin, role_required
 from enrolment.views import roles_text
 
@@ -135,6 +136,7 @@ def report_view(request):
 def detail_view(request, pk):
     """examinations:irregularity_detail - the file: timeline, deadlines, hearing, decision, sanctions, actions."""
     context = queries.file_page(request.user, pk, today())
+    log_file_view(request.user, context["irregularity"], page="examinations:irregularity_detail")
     context["page_roles"] = roles_text(PAGE_ROLES["irregularity_detail"])
     context["action_links"] = [(ACTIONS[a].slug, ACTIONS[a].label) for a in context["actions"]]
     return render(request, "examinations/irregularities/detail.html", context)

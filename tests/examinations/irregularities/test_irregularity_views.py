@@ -367,3 +367,17 @@ def test_ir5_the_letter_of_a_referred_file_carries_the_rectors_decision(client_a
                          rector_decision="Enrolment refused for 2027-2028.", by=people["admin"])
     text = pdf_text(client_as(people["chair"]).get(url("irregularity_letter", irr.pk)))
     assert "proposed to the rector" in text and "Enrolment refused for 2027-2028." in text
+
+
+def test_om2_an_ombudsperson_who_stood_aside_no_longer_opens_the_file_and_views_are_logged(uni, people, inf_file,
+                                                                                         client_as):
+    from appeals.models import FileView
+    from appeals.services.ombuds import stand_aside
+
+    ombuds = client_as(people["ombuds"])
+    assert ombuds.get(url("irregularity_detail", inf_file.pk)).status_code == 200
+    assert FileView.objects.filter(user=people["ombuds"]).count() == 1
+    stand_aside(user=people["ombuds"], obj=inf_file, reason="related", explanation="Her cousin.",
+                by=people["ombuds"])
+    assert ombuds.get(url("irregularity_detail", inf_file.pk)).status_code == 404
+    assert inf_file.pk not in [i.pk for i in views.queries.irregularities_for(people["ombuds"], TODAY)]
