@@ -100,12 +100,16 @@ class RoleRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-# The examinations' menu entries: (URL name, label). Who sees an entry is read from the view's own
+# The examinations' and appeals' menu entries: (URL name, label). Who sees an entry is read from the view's own
 # declaration (``allowed_roles``), so the menu never offers a page that would answer 403.
 EXAMINATION_MENU = (
     ("examinations:results_units", _("Results")),
     ("examinations:committee_list", _("Committees")),
     ("examinations:irregularity_list", _("Irregularities")),
+    ("appeals:appeal_list", _("Appeals")),
+    ("appeals:committee_appeals", _("Appeals committee")),
+    ("appeals:ombuds_workspace", _("Ombudsperson")),
+    ("appeals:ombuds_assignments", _("Ombudspersons")),
 )
 
 

@@ -1,5 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from appeals.demo_committee import ensure_demo_committee as ensure_demo_appeals_committee
+from appeals.demo_intake import ensure_demo_intake
+from appeals.demo_ombuds import ensure_demo_ombuds
 from enrolment.dataset.generate import generate
 from enrolment.dataset.importer import DatasetError, import_dataset
 from examinations.demo_committee import ensure_demo_committee
@@ -45,3 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo lecturer coordinates: {', '.join(units) or 'nothing'}")
         ensure_demo_committee()
         ensure_demo_irregularities()
+        ensure_demo_appeals_committee()
+        ensure_demo_intake()
+        ensure_demo_ombuds()
