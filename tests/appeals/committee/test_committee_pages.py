@@ -103,10 +103,12 @@ def test_only_the_chair_excludes(client_as, people, pool, appeal):
 def test_an_excluded_member_cannot_open_the_appeal_or_its_letter(client_as, people, pool, appeal):
     exam = client_as(people["exam"])
     assert exam.get(url("committee_appeal", appeal.pk)).status_code == 200
+    assert exam.get(url("appeal_detail", appeal.pk)).status_code == 200  # the intake's file page
     assert f'data-testid="appeal-{appeal.pk}"' in exam.get(url("committee_appeals")).content.decode()
     services.exclude_member(appeal.pk, member_id=pool["exam"].pk, ground="exam_committee", reason="June committee.",
                             decided_on=date(2027, 7, 20), by=people["chair"])
     assert exam.get(url("committee_appeal", appeal.pk)).status_code == 404
+    assert exam.get(url("appeal_detail", appeal.pk)).status_code == 404
     assert exam.get(url("committee_letter", appeal.pk)).status_code == 404
     assert f'data-testid="appeal-{appeal.pk}"' not in exam.get(url("committee_appeals")).content.decode()
 
