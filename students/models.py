@@ -28,7 +28,8 @@ class Student(models.Model):
     register_balance = models.IntegerField(_("register balance"), null=True, blank=True)
     register_as_of = models.DateField(_("register balance as of"), null=True, blank=True)
     register_bonus_used = models.PositiveSmallIntegerField(
-        _("bonus credits already earned"), default=0, validators=[MaxValueValidator(60)]
+        _("bonus credits already used"), default=0, validators=[MaxValueValidator(60)],
+        help_text=_("How many of the 60 bonus credits (LA-5) the student already used."),
     )
     register_master_obtained = models.BooleanField(_("initial master's degree already obtained"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -176,10 +176,26 @@ def results_by_year(student: Student) -> list[tuple[AcademicYear, list[Result]]]
     return out
 
 
+def register_hint(student: Student, first_enrolment_year: AcademicYear | None) -> dict | None:
+    """LA-1: without a register opening the account opens at 140 on the first enrolment recorded here. That is
+    right for a student new to Flemish higher education; when her first enrolment here is not in the first
+    academic year on record (or she started elsewhere earlier), she may bring a balance from the government's
+    register that nobody recorded. ``None`` when there is nothing to point out; otherwise the years (1 query)."""
+    if student.register_balance is not None or first_enrolment_year is None:
+        return None
+    first_on_record = AcademicYear.objects.order_by("starts_on").first()
+    later = first_on_record is not None and first_on_record.pk != first_enrolment_year.pk
+    earlier_elsewhere = bool(student.first_enrolled_year) and student.first_enrolled_year < first_enrolment_year.code
+    if not (later or earlier_elsewhere):
+        return None
+    return {"first_enrolment_year": first_enrolment_year, "first_year_on_record": first_on_record}
+
+
 def student_page(number: str, as_of: date, today: date | None = None) -> dict:
-    """Everything the student page shows, in 7 queries whatever the number of contracts, lines, results or
+    """Everything the student page shows, in 8 queries whatever the number of contracts, lines, results or
     movements: the student, her contracts (newest year first) with their lines, her results by academic year,
-    her degrees, her exception decisions and the learning-account statement at the end of ``as_of``.
+    her degrees, her exception decisions, the learning-account statement at the end of ``as_of`` and whether to
+    point out a missing register opening (:func:`register_hint`).
 
     Each contract says whether the page offers its write actions (``open_for_changes``: active, and its academic
     year not ended on ``today``); each line whether it may be removed (``removable``: not removed, no result,
@@ -206,11 +222,13 @@ def student_page(number: str, as_of: date, today: date | None = None) -> dict:
     exceptions = list(
         EnrolmentException.objects.filter(student=student).select_related("academic_year", "recorded_by")
     )
+    first = min((c.academic_year for c in contracts), key=lambda y: y.starts_on) if contracts else None
     return {
         "student": student,
         "contracts": contracts,
         "exceptions": exceptions,
         "results_by_year": results_by_year(student),
+        "register_hint": register_hint(student, first),
         "degrees": list(Degree.objects.filter(student=student).select_related("programme").order_by("awarded_on")),
         "statement": statement(student, as_of, known=labels_of_contracts(contracts)),
     }

@@ -15,7 +15,7 @@ from enrolment.views import TwoStepAction, roles_text
 
 from . import queries, services
 from .filters import StudentFilter
-from .forms import AsOfForm, CorrectionForm, RegisterOpeningForm
+from .forms import LARGE_NEGATIVE_CORRECTION, AsOfForm, CorrectionForm, RegisterOpeningForm
 from .pdf import statement_filename, statement_pdf
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -151,8 +151,12 @@ class CorrectionView(StudentAction):
 
     def preview(self, form):
         d = form.cleaned_data
-        return services.preview_correction(self.student, d["credits"], d["on"], d["reason"], d["reference"],
-                                           d.get("token"))
+        preview = services.preview_correction(self.student, d["credits"], d["on"], d["reason"], d["reference"],
+                                              d.get("token"))
+        if d["credits"] < -LARGE_NEGATIVE_CORRECTION:
+            preview["notes"] = [("warning", _("This correction takes away %(credits)d credits.")
+                                 % {"credits": -d["credits"]})]
+        return preview
 
     def commit(self, form):
         d = form.cleaned_data

@@ -15,7 +15,7 @@ from students.services import record_correction
 from .conftest import dataset, enrolment, student
 
 LIST_BUDGET = 9
-DETAIL_BUDGET = 10  # + the results and the degrees
+DETAIL_BUDGET = 11  # + the results, the degrees and the first academic year on record (register hint)
 
 
 def test_dashboard_counts_for_readers(client_as, student_admin, school, many_students):
