@@ -88,7 +88,8 @@ def _pool_page(request, add_form=None, status=200):
         "paginator": page_obj.paginator, "is_paginated": page_obj.has_other_pages(),
         "filtered": any(request.GET.get(k) for k in ("q", "role")) or request.GET.get("status") not in (None, "",
                                                                                                        "current"),
-        "check": q.pool_check(on), "today": on, "add_form": add_form or forms.PoolMemberForm(initial={"since": on}),
+        "check": q.pool_check(on), "today": on,
+        "add_form": add_form or forms.PoolMemberForm(initial={"since": on, "role": "member"}),
         "end_form": forms.EndTermForm(initial={"until": on}),
         "page_roles": roles_text(PAGE_ROLES["committee_pool"]),
     }, status=status)
