@@ -196,8 +196,8 @@ class TwoStepAction(RoleRequiredMixin, View):
         })
         return render(self.request, self.preview_template_name, context)
 
-
     def movement_labels(self, form, movements) -> labels.Labels:
+        """What the labels of the preview's movements need: the student's contracts (1 query) and the new one."""
         if not movements:
             return labels.NO_LABELS
         new = self.new_contract(form)
@@ -372,6 +372,9 @@ class AddUnitView(ContractAction):
 
     def form_kwargs(self):
         return {"contract": self.contract, "units": queries.addable_units(self.contract)}
+
+    def check(self):
+        services.check_addition(self.contract)
 
     def preview(self, form):
         d = form.cleaned_data

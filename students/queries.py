@@ -19,13 +19,12 @@ class StudentNotFound(LookupError):
     pass
 
 
-def movement_labels(student_id: int, extra: dict[str, labels.ContractLabel] | None = None,
-                    extra_lines: dict[str, str] | None = None) -> labels.Labels:
+def movement_labels(student_id: int, extra: dict[str, labels.ContractLabel] | None = None) -> labels.Labels:
     """What :func:`students.labels.describe` needs to know of the student's contracts, in 1 query: each contract's
     programme, kind and deregistration reason, and the contract of each study-programme line. ``extra`` adds
     contracts a preview is about to write (key ``new``)."""
     contracts: dict[str, labels.ContractLabel] = dict(extra or {})
-    line_contracts: dict[str, str] = dict(extra_lines or {})
+    line_contracts: dict[str, str] = {}
     rows = StudyContract.objects.filter(student_id=student_id).values_list(
         "id", "programme__code", "kind", "deregistration_reason", "lines__id")
     for contract_id, programme, kind, reason, line_id in rows:
