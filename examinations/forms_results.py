@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrolment.forms import DateInput
-from enrolment.models import AcademicYear, CourseUnit, Programme
+from enrolment.models import AcademicYear, CourseUnit, Programme, unit_label
 
 from .models import ExamPeriod, Outcome
 from .results_import import ResultsFileError, check_upload
@@ -96,7 +96,7 @@ class ResultsFileForm(forms.Form):
 
 class UnitOfLinesField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name} ({obj.credits} cr)"
+        return unit_label(obj)
 
 
 class StudentUnitForm(PastDatesMixin, forms.Form):
