@@ -71,6 +71,7 @@ class ImportPlan:
     new: list[Planned] = field(default_factory=list)
     changed: list[Planned] = field(default_factory=list)
     unchanged: int = 0
+    blank: int = 0  # rows without a grade: like an empty cell of the grid, they change nothing
     problems: list[Problem] = field(default_factory=list)
     published_programmes: set[int] = field(default_factory=set)
 
@@ -133,6 +134,10 @@ def plan_import(user, period: ExamPeriod, rows: list[RawRow], lock: bool = False
     seen: dict[tuple[str, str], int] = {}
     unit_refusals: dict[int, str | None] = {}
     for raw in rows:
+        if raw.grade is None or _grade_text(raw.grade).strip() == "":
+            # The grid's own CSV download comes with empty grades: a row left empty records nothing.
+            plan.blank += 1
+            continue
         reasons = []
         student = students.get(raw.student)
         unit = units.get(raw.unit)
@@ -150,8 +155,6 @@ def plan_import(user, period: ExamPeriod, rows: list[RawRow], lock: bool = False
                 parsed = result_rules.parse_result(raw.grade, unit.result_kind)
             except result_rules.InvalidResult as bad:
                 reasons.append(str(bad))
-        elif raw.grade is None or _grade_text(raw.grade).strip() == "":
-            reasons.append(_("The grade is missing."))
         key = (raw.student, raw.unit)
         if raw.student and raw.unit:
             if key in seen:

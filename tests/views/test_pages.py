@@ -109,6 +109,10 @@ def test_student_page_shows_contracts_lines_and_statement(client_as, academic_ad
     for text in ("Bachelor of Informatics", "INF101", "Programming", "Opening balance", "LA-3",
                  "an.peeters@example.org"):
         assert text in page
+    # the academic advisor reaches the results summary (EN-9) from here, and may open it
+    summary = reverse("examinations:results_student", args=["2600001"])
+    assert f'href="{summary}"' in page
+    assert client_as(academic_advisor).get(summary).status_code == 200
     # readers see no write buttons
     assert reverse("enrolment:enrol", args=["2600001"]) not in page
     assert reverse("students:correction", args=["2600001"]) not in page

@@ -228,6 +228,18 @@ def test_import_preview_then_confirm(faculty, lecturer, client_as):
     assert response.status_code == 302 and Result.objects.count() == 2
 
 
+def test_the_grids_own_csv_partly_filled_in_imports_and_its_empty_rows_change_nothing(faculty, lecturer,
+                                                                                     client_as):
+    client = client_as(lecturer)
+    download = client.get(reverse(*GRID[:1], args=GRID[1]) + "?format=csv").content.decode()
+    filled = download.replace("2600002,BIO101,,", "2600002,BIO101,13,", 1)
+    response = upload(client, filled, faculty["periods"]["JAN"])
+    assert response.context["plan"].ok and len(response.context["plan"].new) == 1
+    assert response.context["plan"].blank == 2
+    client.post(reverse("examinations:results_import"), {"step": "confirm", "token": response.context["token"]})
+    assert Result.objects.get(is_current=True).grade == 13
+
+
 def test_import_with_bad_rows_lists_them_and_offers_no_save(faculty, student_admin, client_as):
     response = upload(client_as(student_admin), "studentnummer;olod;cijfer\n2600001;BIO101;21\n2600002;BIO101;9.5\n"
                       "2600009;BIO101;12\n2600001;BIO101;12\n", faculty["periods"]["JAN"])
