@@ -158,7 +158,7 @@ class GridRefused(ResultRefused):
     """Some cells of a grid are wrong; nothing was saved. ``errors`` maps a line id to the reason."""
 
     def __init__(self, errors: dict[int, str]):
-        super().__init__(_("%(n)d result(s) could not be recorded; nothing was saved.") % {"n": len(errors)})
+        super().__init__(_("Results that could not be recorded: %(n)d; nothing was saved.") % {"n": len(errors)})
         self.errors = errors
 
 

@@ -87,7 +87,7 @@ class ImportPlan:
 class ImportRefused(ResultRefused):
     def __init__(self, plan: ImportPlan | None, message: str = ""):
         self.plan = plan
-        super().__init__(message or _("%(n)d row(s) of the file are wrong; nothing was saved.")
+        super().__init__(message or _("Wrong rows in the file: %(n)d; nothing was saved.")
                          % {"n": len(plan.problems)})
 
 

@@ -254,7 +254,7 @@ def _apply(action: str, irr, d: dict, user, on):
     if action == rules.SANCTION:
         sanction = services.impose_sanction(pk, kind=d["kind"], adjusted_grade=d["adjusted_grade"],
                                             retained=frozenset(d["retained"]), by=user)
-        return _("The sanction is on file; %(n)s result(s) changed.") % {"n": sanction.results.count()}
+        return _("The sanction is on file; results changed: %(n)s.") % {"n": sanction.results.count()}
     if action == rules.REFER:
         services.refer_to_rector(pk, referred_on=d["referred_on"], proposal=d["proposal"], by=user)
         return _("The proposal to the rector is on file.")

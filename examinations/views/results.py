@@ -109,12 +109,12 @@ def unit_grid(request, code, year, period):
         except services.GridRefused as refused:
             for row in data.rows:
                 row.error = refused.errors.get(row.line_id, "")
-            messages.error(request, _("%(n)d result(s) could not be recorded; nothing was saved. The reasons are "
+            messages.error(request, _("Results that could not be recorded: %(n)d; nothing was saved. The reasons are "
                                       "shown in the grid.") % {"n": len(refused.errors)})
         except services.ResultRefused as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, _("%(recorded)d result(s) recorded, %(unchanged)d unchanged.")
+            messages.success(request, _("Results saved: %(recorded)d recorded, %(unchanged)d unchanged.")
                              % {"recorded": recorded, "unchanged": unchanged})
             return redirect(request.path)
     return render(request, "examinations/results/grid.html", {
@@ -179,8 +179,8 @@ def import_results(request):
             messages.error(request, str(refused))
             return render(request, "examinations/results/import.html", context)
         _forget(request, request.POST.get("token", ""))
-        messages.success(request, _("%(new)d result(s) recorded and %(changed)d changed from %(file)s in "
-                                    "%(period)s; %(unchanged)d row(s) were already recorded.") % {
+        messages.success(request, _("Results from %(file)s for %(period)s: %(new)d new, %(changed)d changed, "
+                                    "%(unchanged)d already recorded.") % {
             "new": len(plan.new), "changed": len(plan.changed), "file": pending["filename"],
             "period": f"{period.academic_year.code} {period.code}", "unchanged": plan.unchanged})
         return redirect(reverse("examinations:results_units") + f"?academic_year={period.academic_year.code}"

@@ -82,7 +82,7 @@ def test_grades_to_proclamation_and_signed_report(browser, live_server, login, w
     lecturer.get_by_label("Result of 2600101").fill("15")
     lecturer.get_by_label("Result of 2600102").fill("6")
     lecturer.get_by_role("button", name="Save results").click()
-    expect(lecturer.locator(".alert-success")).to_contain_text("2 result(s) recorded")
+    expect(lecturer.locator(".alert-success")).to_contain_text("Results saved: 2 recorded")
     lecturer.context.close()
 
     # 2. The secretary plans the meeting, keeps the attendance and opens it with its quorum.
