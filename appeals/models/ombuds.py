@@ -247,6 +247,17 @@ class MediationNote(AppendOnlyRecord):
         constraints = [models.CheckConstraint(name="mediation_note_not_empty", condition=~Q(text=""))]
 
 
+# The pages that log a view, as staff name them (the log stores the URL name; this is what the log shows).
+FILE_VIEW_PAGES = {
+    "appeals:appeal_detail": _("Appeal file"),
+    "appeals:appeal_document": _("Appeal document"),
+    "appeals:ombuds_file": _("Ombudsperson's workspace"),
+    "appeals:ombuds_mediation_move": _("Mediation step"),
+    "appeals:ombuds_stand_aside": _("Standing aside"),
+    "examinations:irregularity_detail": _("Irregularity file"),
+}
+
+
 class FileView(AppendOnlyRecord, FileRef):
     """Who opened which file when (appeal, irregularity or mediation case), from any page that calls
     ``appeals.services.ombuds.log_file_view``; ``page`` names the page."""
@@ -263,3 +274,7 @@ class FileView(AppendOnlyRecord, FileRef):
             models.Index(fields=["irregularity", "at"], name="file_view_irregularity_at"),
             models.Index(fields=["mediation", "at"], name="file_view_mediation_at"),
         ]
+
+    @property
+    def page_label(self) -> str:
+        return str(FILE_VIEW_PAGES.get(self.page, self.page))
