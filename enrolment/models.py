@@ -259,3 +259,36 @@ class EnrolmentException(models.Model):
 
     def __str__(self):
         return f"{self.rule} {self.student_id} {self.reference}"
+
+
+class SweepStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class SweepRun(models.Model):
+    """The log of the deadline sweeps (config/sweeps.py, rules.md section 9): one row per run, by
+    ``run_deadlines`` or a Celery task, with the records it changed and those it left (and why)."""
+
+    name = models.CharField(_("sweep"), max_length=60)
+    rule = models.CharField(_("rule"), max_length=30, blank=True)
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=SweepStatus.choices, default=SweepStatus.RUNNING)
+    count = models.PositiveIntegerField(_("records changed"), default=0)
+    affected = models.JSONField(_("records changed"), default=list, blank=True)
+    skipped = models.JSONField(_("records left"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="sweep_run_name_started")]
+        constraints = [
+            models.CheckConstraint(name="sweep_run_status_valid",
+                                   condition=Q(status__in=["running", "done", "failed"])),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.as_of} {self.status} {self.count}"

@@ -168,6 +168,23 @@ def second_opportunity_refusal(registered_on: date, window: tuple[date, date], u
     return None
 
 
+def second_opportunity_closed(as_of: date, year_ends_on: date, rr: ResultRules) -> bool:
+    """EX-2 (UH 12.2.5): registration is over once its last day (8 August) has passed."""
+    return as_of > second_opportunity_window(year_ends_on, rr)[1]
+
+
+def absent_for_unregistered(unit_opportunities: int, first_result: Attempt | None, registered: bool,
+                            tolerated: bool, has_second_result: bool) -> bool:
+    """EX-2 (UH 12.2.5): after registration closed, a unit gets ``A`` for its second opportunity when it has two
+    opportunities, its first gave no credit certificate (a fail, ``A`` or ``AJ``), it was not registered and has
+    no second-opportunity result yet. A tolerated fail is not "failed" in this sense: it is retaken only on the
+    request of EX-3 (UH 12.2.6), which registers it; without one the tolerance stands and there is no second
+    opportunity to be absent from."""
+    if unit_opportunities < 2 or first_result is None or has_credit_certificate(first_result):
+        return False
+    return not (registered or tolerated or has_second_result)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # EX-3: retaking a tolerated fail
 

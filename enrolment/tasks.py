@@ -1,0 +1,22 @@
+"""One Celery task per deadline sweep (config/sweeps.py), named ``sweeps.<name>``; each calls the same service
+as ``run_deadlines``. ``as_of`` is an ISO date; without it, the day the task runs."""
+
+from datetime import date
+
+from celery import shared_task
+
+from config import sweeps
+
+from .sweeps import run_sweep
+
+
+def _make_task(sweep: sweeps.Sweep):
+    @shared_task(name=sweep.task_name, acks_late=True, reject_on_worker_lost=True)
+    def task(as_of: str | None = None) -> int:
+        run = run_sweep(sweep.name, date.fromisoformat(as_of) if as_of else None)
+        return run.count
+
+    return task
+
+
+TASKS = {sweep.name: _make_task(sweep) for sweep in sweeps.SWEEPS}

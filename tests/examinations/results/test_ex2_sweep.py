@@ -1,0 +1,121 @@
+"""EX-2 (UH 12.2.5) sweep: after 8 August every failed, unregistered unit gets A for the second opportunity."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from config.regulations import get_regulations
+from enrolment.models import SweepRun, SweepStatus
+from examinations.models import Outcome, Result, ResultProcedure, StudyProgressDecision
+from examinations.rules import results as result_rules
+from examinations.rules.deliberation import Attempt
+from examinations.services import results as services
+from examinations.services.results import record_result
+from examinations.services.sweeps import absent_for_unregistered
+
+from .conftest import line, proclaim
+
+SWEEP = "ex2_second_opportunity_absent"
+
+
+# ---- the pure rule ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("opportunities, first, registered, tolerated, second, due", [
+    (2, Attempt(1, "numeric", 7), False, False, False, True),
+    (2, Attempt(1, "fail"), False, False, False, True),
+    (2, Attempt(1, "absent_justified"), False, False, False, True),
+    (2, Attempt(1, "numeric", 7), True, False, False, False),
+    (2, Attempt(1, "numeric", 7), False, True, False, False),
+    (2, Attempt(1, "numeric", 7), False, False, True, False),
+    (2, Attempt(1, "numeric", 10), False, False, False, False),
+    (2, Attempt(1, "pass"), False, False, False, False),
+    (2, None, False, False, False, False),
+    (1, Attempt(1, "numeric", 7), False, False, False, False),
+])
+def test_ex2_absent_for_unregistered_rule(opportunities, first, registered, tolerated, second, due):
+    assert result_rules.absent_for_unregistered(opportunities, first, registered, tolerated, second) is due
+
+
+def test_ex2_registration_closes_after_8_august():
+    rr = get_regulations("uhasselt-2026-2027").results
+    assert not result_rules.second_opportunity_closed(date(2027, 8, 8), date(2027, 9, 12), rr)
+    assert result_rules.second_opportunity_closed(date(2027, 8, 9), date(2027, 9, 12), rr)
+
+
+# ---- the sweep -------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def failed_units(faculty, student_admin):
+    """First-opportunity results: An failed BIO101 and registered it; Bram failed BIO101 and BIO103 and did not
+    register; Chloe passed BIO101, was justifiedly absent for BIO102 (not registered) and had BIO103 tolerated;
+    An failed BIO104 (one opportunity); Bram already has a second-opportunity result for BIO102 he failed."""
+    p = faculty["periods"]
+    s = faculty["students"]
+
+    def put(student, unit, period, outcome, grade=None):
+        record_result(line(faculty, student, unit), p[period], outcome, grade, by=student_admin)
+
+    put("an", "BIO101", "JAN", Outcome.NUMERIC, 7)
+    put("bram", "BIO101", "JAN", Outcome.NUMERIC, 6)
+    put("chloe", "BIO101", "JAN", Outcome.NUMERIC, 14)
+    put("bram", "BIO103", "JAN", Outcome.FAIL)
+    put("chloe", "BIO103", "JAN", Outcome.FAIL)
+    put("an", "BIO104", "JAN", Outcome.NUMERIC, 5)
+    put("chloe", "BIO102", "JUN", Outcome.ABSENT_JUSTIFIED)
+    put("bram", "BIO102", "JUN", Outcome.NUMERIC, 8)
+    put("bram", "BIO102", "SEP", Outcome.NUMERIC, 12)
+    services.register_second_opportunity(s["an"], faculty["year"], faculty["units"]["BIO101"], date(2027, 7, 20),
+                                         by=student_admin)
+    announcement = proclaim(faculty, "JUN", on=date(2027, 7, 9))
+    StudyProgressDecision.objects.create(
+        student=s["chloe"], programme=faculty["ba"], exam_period=p["JUN"], proclamation=announcement,
+        decided_on=date(2027, 7, 9), programme_passed=False,
+        packages=[{"package": 1, "passed": True, "failed": ["BIO103"], "tolerated": ["BIO103"]}])
+    return faculty
+
+
+def sweep_results():
+    return {(r.student.first_name, r.course_unit.code) for r in Result.objects.filter(procedure=ResultProcedure.SWEEP)}
+
+
+def test_ex2_nothing_before_the_registration_closes(failed_units):
+    assert absent_for_unregistered(date(2027, 8, 8)).count == 0
+    assert not sweep_results()
+
+
+def test_ex2_sweep_gives_a_to_exactly_the_unregistered_failed_units(failed_units):
+    out = StringIO()
+    call_command("run_deadlines", "--as-of", "2027-08-09", stdout=out)
+    assert sweep_results() == {("Bram", "BIO101"), ("Bram", "BIO103"), ("Chloe", "BIO102")}
+    for r in Result.objects.filter(procedure=ResultProcedure.SWEEP):
+        assert (r.outcome, r.grade, r.opportunity, r.exam_period.code, r.is_current) == ("absent", None, 2, "SEP", True)
+        assert "2027-08-08" in r.reason
+    run = SweepRun.objects.get(name=SWEEP)
+    assert (run.status, run.count, run.as_of) == (SweepStatus.DONE, 3, date(2027, 8, 9))
+    assert {ref["pk"] for ref in run.affected} == set(
+        Result.objects.filter(procedure=ResultProcedure.SWEEP).values_list("pk", flat=True))
+    assert "ex2_second_opportunity_absent (EX-2) as of 2027-08-09: 3 changed" in out.getvalue()
+    assert "2600002 BIO101 2026-2027: A (opportunity 2)" in out.getvalue()
+
+
+def test_ex2_sweep_run_twice_records_nothing_the_second_time(failed_units):
+    call_command("run_deadlines", "--as-of", "2027-08-09", stdout=StringIO())
+    before = Result.objects.count()
+    call_command("run_deadlines", "--as-of", "2027-08-10", stdout=StringIO())
+    assert Result.objects.count() == before
+    assert [r.count for r in SweepRun.objects.filter(name=SWEEP).order_by("id")] == [3, 0]
+
+
+def test_ex2_sweep_catches_up_on_a_later_day(failed_units):
+    """A sweep that did not run on 9 August applies the deadline on its first run after it."""
+    assert absent_for_unregistered(date(2027, 11, 2)).count == 3
+
+
+def test_ex2_sweep_leaves_a_proclaimed_second_opportunity(failed_units):
+    proclaim(failed_units, "SEP", on=date(2027, 9, 10))
+    result = absent_for_unregistered(date(2027, 9, 11))
+    assert result.count == 0
+    assert len(result.skipped) == 3
+    assert all("proclaimed" in reason for _, reason in result.skipped)
