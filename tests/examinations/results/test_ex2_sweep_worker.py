@@ -1,15 +1,24 @@
 """Section 9 / issue 5 acceptance: sweeps on real Celery workers against the real Redis (scripts/test.sh sets
-REDIS_URL to db 15). The EX-2 sweep enqueued twice and run by two workers at once records each A once, and a
-worker started after the deadline applies it on its first run."""
+REDIS_URL to db 15) and the test database.
+
+- Two worker processes (``celery -A config worker``, as in production) and the EX-2 sweep enqueued twice: each
+  A is recorded once.
+- An embedded worker (``celery.contrib.testing.worker.start_worker``) started after the deadline applies it on
+  its first run.
+"""
 
 import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.db import connections
+from django.db import connection, connections
 
 from config import sweeps
 from config.celery import app
@@ -25,26 +34,8 @@ pytestmark = [
 ]
 
 SWEEP = sweeps.get("ex2_second_opportunity_absent")
-
-
-def _close_worker_connections(**kwargs):
-    # The worker threads' own database connections, so the test database can be dropped afterwards.
-    connections.close_all()
-
-
-@pytest.fixture
-def two_workers():
-    app.loader.import_default_modules()
-    assert not app.conf.task_always_eager
-    app.control.purge()
-    task_postrun.connect(_close_worker_connections, weak=False, dispatch_uid="close-test-worker-db")
-    try:
-        with start_worker(app, perform_ping_check=False, hostname="sweeper1@test", shutdown_timeout=30), \
-                start_worker(app, perform_ping_check=False, hostname="sweeper2@test", shutdown_timeout=30):
-            yield
-    finally:
-        task_postrun.disconnect(dispatch_uid="close-test-worker-db")
-        app.control.purge()
+ROOT = Path(__file__).resolve().parents[3]
+EXPECTED = {("Bram", "BIO101"), ("Bram", "BIO103"), ("Chloe", "BIO102")}
 
 
 def wait_for_runs(n: int, timeout: float = 60) -> list[SweepRun]:
@@ -57,22 +48,75 @@ def wait_for_runs(n: int, timeout: float = 60) -> list[SweepRun]:
     pytest.fail(f"{n} sweep runs did not finish in {timeout}s: {list(SweepRun.objects.values())}")
 
 
-def test_ex2_sweep_enqueued_twice_on_two_workers_records_each_a_once(failed_units, two_workers):  # noqa: F811
-    task = app.tasks[SWEEP.task_name]
-    task.delay(as_of="2027-08-09")
-    task.delay(as_of="2027-08-09")
+def absents() -> set[tuple[str, str]]:
+    found = [(r.student.first_name, r.course_unit.code)
+             for r in Result.objects.filter(procedure=ResultProcedure.SWEEP)]
+    assert len(found) == len(set(found)), found
+    return set(found)
+
+
+@pytest.fixture
+def two_worker_processes(tmp_path):
+    """Two ``celery worker`` processes on the test database; waits until both answer a ping."""
+    app.control.purge()
+    db = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "DATABASE_CONN_MAX_AGE": "0"}
+    names = [f"sweeper{i}-{os.getpid()}@test" for i in (1, 2)]
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1", "-n", name,
+         "--without-gossip", "--without-mingle", "-l", "info"],
+        cwd=ROOT, env=env, stdout=(tmp_path / f"{name}.log").open("w"), stderr=subprocess.STDOUT) for name in names]
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            answered = {k for reply in app.control.ping(destination=names, timeout=1) for k in reply}
+            if answered == set(names):
+                break
+            assert all(p.poll() is None for p in procs), [(tmp_path / f"{n}.log").read_text() for n in names]
+        else:
+            pytest.fail("the workers did not start: " + " / ".join((tmp_path / f"{n}.log").read_text()
+                                                                    for n in names))
+        yield names
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        app.control.purge()
+
+
+def test_ex2_sweep_enqueued_twice_on_two_workers_records_each_a_once(failed_units, two_worker_processes):  # noqa: F811
+    # By name, as the beat sends it.
+    app.send_task(SWEEP.task_name, kwargs={"as_of": "2027-08-09"})
+    app.send_task(SWEEP.task_name, kwargs={"as_of": "2027-08-09"})
     runs = wait_for_runs(2)
     assert all(r.status == SweepStatus.DONE for r in runs), [r.error for r in runs]
-    assert sorted(r.count for r in runs) in ([0, 3], [1, 2])  # split between the workers or all on one
-    assert sum(r.count for r in runs) == 3
-    absents = Result.objects.filter(procedure=ResultProcedure.SWEEP)
-    assert absents.count() == 3
-    assert {(r.student.first_name, r.course_unit.code) for r in absents} == {
-        ("Bram", "BIO101"), ("Bram", "BIO103"), ("Chloe", "BIO102")}
+    assert sum(r.count for r in runs) == 3  # split between the workers, or all on the first
+    assert absents() == EXPECTED
 
 
-def test_ex2_worker_started_after_the_deadline_applies_it_on_its_first_run(failed_units, two_workers):  # noqa: F811
-    # Nothing ran on 9 August; the first run weeks later applies what fell due then.
-    app.tasks[SWEEP.task_name].delay(as_of="2027-10-01")
-    (run,) = wait_for_runs(1)
+def _close_worker_connections(**kwargs):
+    # The embedded worker thread's own database connection, so the test database can be dropped afterwards.
+    connections.close_all()
+
+
+def test_ex2_worker_started_after_the_deadline_applies_it_on_its_first_run(failed_units):  # noqa: F811
+    app.loader.import_default_modules()
+    assert not app.conf.task_always_eager
+    app.control.purge()
+    task_postrun.connect(_close_worker_connections, weak=False, dispatch_uid="close-test-worker-db")
+    try:
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+            # Nothing ran on 9 August; the first run weeks later applies what fell due then.
+            app.send_task(SWEEP.task_name, kwargs={"as_of": "2027-10-01"})
+            (run,) = wait_for_runs(1)
+    finally:
+        task_postrun.disconnect(dispatch_uid="close-test-worker-db")
+        app.control.purge()
     assert (run.status, run.as_of, run.count) == (SweepStatus.DONE, date(2027, 10, 1), 3)
+    assert absents() == EXPECTED
