@@ -36,6 +36,18 @@ pytestmark = [
 SWEEP = sweeps.get("ex2_second_opportunity_absent")
 ROOT = Path(__file__).resolve().parents[3]
 EXPECTED = {("Bram", "BIO101"), ("Bram", "BIO103"), ("Chloe", "BIO102")}
+# A queue of this test process only: another test run on the same Redis db neither takes nor purges its tasks.
+QUEUE = f"eel-test-{os.getpid()}"
+
+
+def purge():
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(QUEUE)
+
+
+def send(as_of: str):
+    """By name, as the beat sends it."""
+    app.send_task(SWEEP.task_name, kwargs={"as_of": as_of}, queue=QUEUE)
 
 
 def wait_for_runs(n: int, timeout: float = 60) -> list[SweepRun]:
@@ -58,14 +70,13 @@ def absents() -> set[tuple[str, str]]:
 @pytest.fixture
 def two_worker_processes(tmp_path):
     """Two ``celery worker`` processes on the test database; waits until both answer a ping."""
-    app.control.purge()
     db = connection.settings_dict
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
            "DATABASE_CONN_MAX_AGE": "0"}
     names = [f"sweeper{i}-{os.getpid()}@test" for i in (1, 2)]
     procs = [subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1", "-n", name,
-         "--without-gossip", "--without-mingle", "-l", "info"],
+         "-Q", QUEUE, "--without-gossip", "--without-mingle", "-l", "info"],
         cwd=ROOT, env=env, stdout=(tmp_path / f"{name}.log").open("w"), stderr=subprocess.STDOUT) for name in names]
     try:
         deadline = time.monotonic() + 60
@@ -77,6 +88,7 @@ def two_worker_processes(tmp_path):
         else:
             pytest.fail("the workers did not start: " + " / ".join((tmp_path / f"{n}.log").read_text()
                                                                     for n in names))
+        purge()
         yield names
     finally:
         for p in procs:
@@ -87,13 +99,12 @@ def two_worker_processes(tmp_path):
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-        app.control.purge()
+        purge()
 
 
 def test_ex2_sweep_enqueued_twice_on_two_workers_records_each_a_once(failed_units, two_worker_processes):  # noqa: F811
-    # By name, as the beat sends it.
-    app.send_task(SWEEP.task_name, kwargs={"as_of": "2027-08-09"})
-    app.send_task(SWEEP.task_name, kwargs={"as_of": "2027-08-09"})
+    send("2027-08-09")
+    send("2027-08-09")
     runs = wait_for_runs(2)
     assert all(r.status == SweepStatus.DONE for r in runs), [r.error for r in runs]
     assert sum(r.count for r in runs) == 3  # split between the workers, or all on the first
@@ -108,15 +119,17 @@ def _close_worker_connections(**kwargs):
 def test_ex2_worker_started_after_the_deadline_applies_it_on_its_first_run(failed_units):  # noqa: F811
     app.loader.import_default_modules()
     assert not app.conf.task_always_eager
-    app.control.purge()
+    consumed = app.amqp.queues._consume_from  # start_worker(queues=...) narrows it for the whole app: restored below
     task_postrun.connect(_close_worker_connections, weak=False, dispatch_uid="close-test-worker-db")
     try:
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=30, queues=[QUEUE]):
+            purge()
             # Nothing ran on 9 August; the first run weeks later applies what fell due then.
-            app.send_task(SWEEP.task_name, kwargs={"as_of": "2027-10-01"})
+            send("2027-10-01")
             (run,) = wait_for_runs(1)
     finally:
         task_postrun.disconnect(dispatch_uid="close-test-worker-db")
-        app.control.purge()
+        app.amqp.queues._consume_from = consumed
+        purge()
     assert (run.status, run.as_of, run.count) == (SweepStatus.DONE, date(2027, 10, 1), 3)
     assert absents() == EXPECTED
