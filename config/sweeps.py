@@ -57,6 +57,9 @@ class Sweep:
 
 
 SWEEPS: tuple[Sweep, ...] = (
+    Sweep("la6_refund_windows", "LA-6/LA-7",
+          "Learning-account refund windows close on 1 December and 15 March; the deductions are final",
+          "students.sweeps.close_refund_windows", hour=0, minute=5),
     Sweep("ex2_second_opportunity_absent", "EX-2",
           "A for the second opportunity of failed units not registered by 8 August (UH 12.2.5)",
           "examinations.services.sweeps.absent_for_unregistered", hour=1, minute=10),

@@ -292,3 +292,24 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.as_of} {self.status} {self.count}"
+
+
+class RefundWindowClosure(models.Model):
+    """LA-6/LA-7: the day a learning-account refund window of an academic year closed (1 December for semester 1
+    and year-long units, 15 March for semester 2), recorded once by the sweep. The ledger engine already decides
+    each refund by the dates of the request; this row records that the deductions are now final."""
+
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="refund_closures")
+    semester = models.PositiveSmallIntegerField(_("semester"), choices=[(1, "1"), (2, "2")])
+    cutoff = models.DateField(_("closed on"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cutoff"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "semester"], name="refund_window_closed_once"),
+            models.CheckConstraint(name="refund_window_semester_1_or_2", condition=Q(semester__in=[1, 2])),
+        ]
+
+    def __str__(self):
+        return f"{self.academic_year_id} S{self.semester} {self.cutoff}"

@@ -152,6 +152,15 @@ def refund_cutoff(semester: int, year_starts_on: date, regs: Regulations) -> dat
     return date(year_starts_on.year, month, day)
 
 
+def closed_refund_windows(as_of: date, year_starts_on: date, regs: Regulations) -> list[tuple[int, date]]:
+    """LA-6/LA-7: the refund windows of a year that have closed by ``as_of``, as (semester, cut-off): the cut-off
+    day itself is closed. The windows of the fixed-dates policy only (PXL decides by each period's limit date)."""
+    if regs.refund_cutoff_policy != RefundCutoffPolicy.FIXED_DATES:
+        return []
+    return [(s, refund_cutoff(s, year_starts_on, regs)) for s in (1, 2)
+            if as_of >= refund_cutoff(s, year_starts_on, regs)]
+
+
 def removal_refunds(
     semester: int, removed_on: date, year_starts_on: date, contract_kind: str, regs: Regulations,
     limit_date: date | None = None,
