@@ -59,7 +59,7 @@ def state_words() -> dict[str, str]:
 
 
 class IllegalAppealTransition(ValueError):
-    pass
+    """An appeal status change that TRANSITIONS does not allow."""
 
 
 #: UH 19.3-19.4 in order: received by the secretary -> admissibility checked (AP-3) -> with the committee (a

@@ -6,9 +6,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.clock import today
 from enrolment.models import Programme
 
 from .models import CommitteeRole, ExamPeriod, MeetingForm, MeetingKind, TieKind
@@ -20,9 +20,6 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
-
-def today():
-    return timezone.localdate()
 
 
 class PersonField(forms.ModelChoiceField):

@@ -4,19 +4,15 @@ material-error procedure (EX-10). Forms check what they can see; the rules run i
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.clock import today
 from enrolment.forms import DateInput
 from enrolment.models import AcademicYear, CourseUnit, Programme, unit_label
 
 from .models import ExamPeriod, Outcome
 from .results_import import ResultsFileError, check_upload
 from .rules import results as result_rules
-
-
-def today():
-    return timezone.localdate()
 
 
 class PastDatesMixin:

@@ -11,7 +11,7 @@ from .models import Result
 
 
 class ProposalError(LookupError):
-    pass
+    """No proposal can be built for the programme, year or opportunity asked for."""
 
 
 def deliberation_proposal(programme_code: str, year_code: str, opportunity: int = 1) -> dict:

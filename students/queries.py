@@ -16,7 +16,7 @@ from .models import LedgerMovement, Student
 
 
 class StudentNotFound(LookupError):
-    pass
+    """No student with that number."""
 
 
 def movement_labels(student_id: int, extra: dict[str, labels.ContractLabel] | None = None) -> labels.Labels:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.access import role_required
+from config.clock import today
 from enrolment.views import roles_text
 
 from .. import forms_committee as forms
@@ -49,9 +50,6 @@ PAGE_ROLES = {
 def page(name):
     return role_required(*PAGE_ROLES[name])
 
-
-def today():
-    return timezone.localdate()
 
 
 def _errors(request, refused: CommitteeRefused) -> None:

@@ -15,11 +15,11 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from config.access import RoleRequiredMixin, has_role, role_required
+from config.clock import today
 from enrolment.views import roles_text
 
 from .. import forms_intake as forms
@@ -38,9 +38,6 @@ PAGE_ROLES = {
     "appeal_document": queries.DOCUMENT_READERS,
 }
 
-
-def today():
-    return timezone.localdate()
 
 
 class AppealListView(RoleRequiredMixin, FilterView):

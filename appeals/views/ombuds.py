@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.access import role_required
+from config.clock import today
 from enrolment.views import roles_text
 
 from .. import forms_ombuds as forms
@@ -46,9 +46,6 @@ FILTERS = {FileKind.APPEAL: forms.AppealFilter, FileKind.IRREGULARITY: forms.Irr
            FileKind.MEDIATION: forms.MediationFilter}
 PER_PAGE = 25
 
-
-def today():
-    return timezone.localdate()
 
 
 def _kind(kind: str) -> str:

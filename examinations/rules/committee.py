@@ -39,7 +39,7 @@ PLANNED, OPEN, CLOSED, SIGNED = "planned", "open", "closed", "signed"
 
 
 class IllegalTransition(ValueError):
-    pass
+    """A meeting status change that the EC-5 state machine does not allow."""
 
 
 @dataclass(frozen=True)

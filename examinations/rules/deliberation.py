@@ -17,7 +17,7 @@ NO_DISTINCTION_KINDS = frozenset({"bridging", "preparatory"})  # UH 16.7.2
 
 
 class NoDeliberationRules(LookupError):
-    pass
+    """The year's regulations hold no deliberation thresholds (PXL)."""
 
 
 def require_rules(regs: Regulations) -> DeliberationRules:

@@ -47,11 +47,11 @@ from .irregularity_sanctions import (  # noqa: F401
 
 
 class NoIrregularityRules(LookupError):
-    pass
+    """The year's regulations hold no irregularity procedure (PXL): a file cannot be opened."""
 
 
 class IllegalTransition(ValueError):
-    pass
+    """An irregularity status change that the IR state machine does not allow."""
 
 
 def require_irregularity_rules(regs: Regulations) -> IrregularityRules:

@@ -36,7 +36,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 class NoResultRules(LookupError):
-    pass
+    """The year's regulations hold no EX-2/EX-3/EX-10 numbers (PXL): the step is refused, never guessed."""
 
 
 class InvalidResult(ValueError):

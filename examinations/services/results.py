@@ -59,11 +59,6 @@ def is_proclaimed(exam_period_id: int, programme_id: int) -> bool:
     return Proclamation.objects.filter(exam_period_id=exam_period_id, programme_id=programme_id).exists()
 
 
-def proclaimed_pairs() -> set[tuple[int, int]]:
-    """(exam period, programme) pairs that are proclaimed, in one query."""
-    return set(Proclamation.objects.values_list("exam_period_id", "programme_id"))
-
-
 @transaction.atomic
 def record_result(line: ProgrammeLine, exam_period: ExamPeriod, outcome: str, grade: int | None, by,
                   procedure: str = ResultProcedure.ENTRY, reason: str = "", decided_on: date | None = None,

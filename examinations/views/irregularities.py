@@ -18,13 +18,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 
 from appeals.services.ombuds import log_file_view
 from config.access import RoleRequiredMixin, role_required
+from config.clock import today
 from enrolment.views import roles_text
 
 from .. import forms_irregularities as forms
@@ -41,9 +41,6 @@ PAGE_ROLES = {
     "irregularity_letter": queries.FILE_READERS,
 }
 
-
-def today():
-    return timezone.localdate()
 
 
 class IrregularityListView(RoleRequiredMixin, FilterView):
