@@ -313,3 +313,84 @@ class RefundWindowClosure(models.Model):
 
     def __str__(self):
         return f"{self.academic_year_id} S{self.semester} {self.cutoff}"
+
+
+class NoticeAudience(models.TextChoices):
+    STUDENT = "student", _("Student")
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    OMBUDSPERSON = "ombudsperson", _("Ombudsperson")
+    ADMINISTRATION = "administration", _("Student administration")
+    LECTURER = "lecturer", _("Lecturer")
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent (gave up)")
+
+
+class Notice(models.Model):
+    """The outbox (enrolment/outbox.py): every notice to a student, chair, secretary or ombudsperson is stored
+    here first, in the transaction of the decision it tells about, and sent afterwards by a task with retries.
+    ``key`` names the notice (``appeals.hearing.12.invitation``): the same notice asked for twice is one row,
+    and a row is sent at most once (``sent_at``)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    audience = models.CharField(_("to whom"), max_length=20, choices=NoticeAudience.choices)
+    to = models.CharField(_("e-mail address"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    attachment_name = models.CharField(_("attachment"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment = models.BinaryField(_("attachment content"), null=True, blank=True)
+    about_model = models.CharField(_("about (model)"), max_length=60, blank=True)
+    about_pk = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    about_label = models.CharField(_("about"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices,
+                              default=NoticeStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notice_due"),
+                   models.Index(fields=["about_model", "about_pk"], name="notice_about")]
+        constraints = [
+            models.CheckConstraint(name="notice_status_valid", condition=Q(status__in=["pending", "sent", "failed"])),
+            models.CheckConstraint(name="notice_sent_has_time",
+                                   condition=~Q(status="sent") | Q(sent_at__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.key} -> {self.to} ({self.status})"
+
+
+class DeadlineFlag(models.Model):
+    """A dated rule's mark on a record, set once by a sweep: an appeal nearing its decision date, an
+    irregularity report past its limit, a window that closed. ``(rule, kind, model, pk)`` is unique, so a sweep
+    that runs twice flags once. Flags are never edited; ``resolved_on`` is not kept here but read off the record."""
+
+    rule = models.CharField(_("rule"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=30)
+    model = models.CharField(_("record type"), max_length=60)
+    pk_value = models.PositiveBigIntegerField(_("record id"))
+    label = models.CharField(_("record"), max_length=300)
+    due_on = models.DateField(_("due on"))
+    flagged_on = models.DateField(_("flagged on"))
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-flagged_on", "-id"]
+        indexes = [models.Index(fields=["model", "pk_value"], name="deadline_flag_record")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "kind", "model", "pk_value"], name="deadline_flag_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} {self.kind} {self.label}"

@@ -20,3 +20,17 @@ def _make_task(sweep: sweeps.Sweep):
 
 
 TASKS = {sweep.name: _make_task(sweep) for sweep in sweeps.SWEEPS}
+
+
+@shared_task(name="outbox.deliver_notice", acks_late=True, reject_on_worker_lost=True)
+def deliver_notice(notice_id: int) -> bool:
+    from .outbox import deliver
+
+    return deliver(notice_id)
+
+
+@shared_task(name="outbox.deliver_due", acks_late=True, reject_on_worker_lost=True)
+def deliver_due() -> int:
+    from .outbox import deliver_due as send_waiting
+
+    return send_waiting()

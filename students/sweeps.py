@@ -33,3 +33,15 @@ def close_refund_windows(as_of: date) -> SweepResult:
                                     f"{year.code} semester {semester}: refunds closed on {cutoff.isoformat()} "
                                     f"(LA-6/LA-7)"))
     return SweepResult(affected=tuple(affected))
+
+
+def upcoming_refund_windows(start, end):  # PLACEHOLDER
+    return []
+
+
+def rebuild_learning_accounts(as_of):  # PLACEHOLDER
+    return SweepResult()
+
+
+def upcoming_rebuild(start, end):  # PLACEHOLDER
+    return []

@@ -92,3 +92,47 @@ def absent_for_unregistered(as_of: date) -> SweepResult:
                 continue
             affected.append(Ref("examinations.result", result.pk, f"{_label(line, year)}: A (opportunity 2)"))
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
+
+
+def upcoming_second_opportunity(start, end):  # PLACEHOLDER
+    return []
+
+
+def close_retake_requests(as_of):  # PLACEHOLDER
+    return SweepResult()
+
+
+def upcoming_retake_requests(start, end):  # PLACEHOLDER
+    return []
+
+
+def flag_material_errors(as_of):  # PLACEHOLDER
+    return SweepResult()
+
+
+def upcoming_material_errors(start, end):  # PLACEHOLDER
+    return []
+
+
+def flag_late_irregularity_reports(as_of):  # PLACEHOLDER
+    return SweepResult()
+
+
+def upcoming_irregularity_reports(start, end):  # PLACEHOLDER
+    return []
+
+
+def flag_late_sanction_notices(as_of):  # PLACEHOLDER
+    return SweepResult()
+
+
+def upcoming_sanction_notices(start, end):  # PLACEHOLDER
+    return []
+
+
+def list_script_retention(as_of):  # PLACEHOLDER
+    return SweepResult()
+
+
+def upcoming_script_retention(start, end):  # PLACEHOLDER
+    return []
