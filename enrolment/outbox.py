@@ -47,6 +47,40 @@ def notify(*, key: str, audience: str, to: str, subject: str, body: str, about: 
     return notice
 
 
+def notify_many(notices: list[dict]) -> int:
+    """Store many notices at once (a sweep's reminders to thousands of students): each dict has the arguments
+    of :func:`notify`. Keys already stored are left as they are (one insert, conflicts ignored); the waiting
+    ones go out through ``deliver_due`` after commit. Returns how many keys were new."""
+    if not notices:
+        return 0
+    keys = [n["key"] for n in notices]
+    known = set()
+    for start in range(0, len(keys), 5000):
+        known.update(Notice.objects.filter(key__in=keys[start:start + 5000]).values_list("key", flat=True))
+    rows = []
+    for n in notices:
+        if n["key"] in known:
+            continue
+        about = n.get("about")
+        rows.append(Notice(key=n["key"], audience=n["audience"], to=n["to"], subject=n["subject"][:300],
+                           body=n["body"], about_model=about.model if about else "",
+                           about_pk=about.pk if about else None, about_label=about.label[:300] if about else ""))
+        known.add(n["key"])
+    Notice.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(_enqueue_due)
+    return len(rows)
+
+
+def _enqueue_due() -> None:
+    from .tasks import deliver_due as deliver_due_task
+
+    try:
+        deliver_due_task.delay()
+    except Exception:  # noqa: BLE001 - broker down: the beat's deliver_due sends them later
+        pass
+
+
 def _enqueue(notice_id: int) -> None:
     from .tasks import deliver_notice
 
