@@ -105,6 +105,9 @@ class AppealsCommitteeRules:
     invitation_hours: int = 24  # AP-6 / UH 19.4.2: the student is invited by e-mail at least 24 hours before
     council_days: int = 7  # AP-8 / UH 19.4.6: appeal to the Council within 7 days after the notification
     council_equivalence_days: int = 30  # AP-8 / UH 19.4.6: 30 days for foreign-diploma equivalence (19.2 h)
+    # AP-7 (UH 19.4.3-5): how many days before the 20-day decision date the chair and secretary are warned. Not a
+    # number of the regulations: the office's own notice, kept with the committee's numbers so a year may change it.
+    decision_warning_days: int = 5
 
 
 @dataclass(frozen=True)
