@@ -84,6 +84,10 @@ class CommitteeRules:
     guideline_max_members: int = 10  # EC-1 / UH 14.1.3: a guideline, so a warning only
     quorum_share: tuple[int, int] = (1, 2)  # EC-3 / UH 14.3.3: at least half of the members present
     inspection_days: int = 7  # EX-9 / UH 15.4.1: explanation and inspection within 7 calendar days
+    # EX-9 / UH 15.4.4: exam scripts are kept at least until this (month, day), 1 February, of the following
+    # academic year, and this many years when the result was contested (a formal complaint or a new meeting).
+    script_retention_until: tuple[int, int] = (2, 1)
+    script_retention_contested_years: int = 5
 
 
 @dataclass(frozen=True)

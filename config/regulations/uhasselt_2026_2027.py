@@ -80,6 +80,8 @@ UHASSELT_2026_2027 = Regulations(
         guideline_max_members=10,  # UH 14.1.3
         quorum_share=(1, 2),  # UH 14.3.3
         inspection_days=7,  # UH 15.4.1
+        script_retention_until=(2, 1),  # UH 15.4.4
+        script_retention_contested_years=5,  # UH 15.4.4
     ),
     irregularity=IrregularityRules(
         report_working_days=5,  # UH 18.1.1
