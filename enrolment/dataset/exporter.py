@@ -11,6 +11,7 @@ from students.models import Student
 
 from . import appeals as appeal_section
 from . import decisions as decision_section
+from . import second_opportunity as second_opportunity_section
 from .importer import FORMAT
 
 
@@ -89,6 +90,8 @@ def export_dataset() -> dict:
         ],
         **decision_section.export(),
         "appeals": appeal_section.export(),
+        # EX-2: the registrations; the A the sweep records for an unregistered unit is in "results" above.
+        "second_opportunity_registrations": second_opportunity_section.export(),
     }
 
 

@@ -38,6 +38,7 @@ from students.services import sync_ledgers
 
 from . import appeals as appeal_section
 from . import decisions as decision_section
+from . import second_opportunity as second_opportunity_section
 
 FORMAT = "eel-dataset/1"
 YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
@@ -193,6 +194,7 @@ class _Plan:
     appeals: list[dict] = field(default_factory=list)
     corrections: list[dict] = field(default_factory=list)
     exceptions: list[dict] = field(default_factory=list)
+    second_opportunity: list[dict] = field(default_factory=list)
 
 
 def validate(data: Any) -> _Plan:
@@ -215,6 +217,7 @@ def validate(data: Any) -> _Plan:
     _validate_degrees(ck, data, plan)
     plan.appeals = appeal_section.validate(ck, data, plan.student_numbers)
     plan.corrections, plan.exceptions = decision_section.validate(ck, data, plan.student_numbers, set(plan.years))
+    plan.second_opportunity = second_opportunity_section.validate(ck, data, plan)
     if ck.problems:
         raise DatasetError(ck.problems)
     return plan
@@ -665,6 +668,9 @@ def import_dataset(data: Any, dry_run: bool = False, by=None) -> ImportReport:
             report.count("enrolment exceptions", n=exceptions)
         if plan.appeals:
             report.count("appeals", n=appeal_section.load(plan.appeals, problems, by))
+        if plan.second_opportunity:
+            report.count("second-opportunity registrations",
+                         n=second_opportunity_section.load(plan.second_opportunity, problems, by))
         if problems:
             raise DatasetError(problems)
         report.movements = sync_ledgers(student_ids, by=by)
