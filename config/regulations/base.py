@@ -147,6 +147,19 @@ class Regulations:
     # UH 2.6.1 / PXL Art. 47 §2: enrolling again in a programme whose degree the student holds takes at least
     # this many credits of course units.
     second_enrolment_min_credits: int = 30
+    # EN-5: no contract is deregistered for a missing study programme before this day ((month, day) in the
+    # calendar year the academic year starts): UH 4.1.1 asks for the programme "before 1 October". None: the
+    # academic year's first day (PXL Art. 27 §2 extends the term of summer enrolments to the start of the year).
+    programme_request_by: tuple[int, int] | None = None
+    # EN-5: UH 4.1.1 "will be deregistered" (the sweep deregisters); PXL Art. 23 §2 "may officially de-enrol"
+    # (the sweep only flags the contract for staff).
+    missing_programme_deregisters: bool = True
+    # EN-10 / UH 4.6.3: the special-circumstances application dates, (month, day) in academic-year order; () where
+    # the institution has no fixed dates (PXL Art. 35: within 30 days of the enrolment).
+    special_circumstances_dates: tuple[tuple[int, int], ...] = ()
+    # EN-10: how many calendar days before each date the enrolled students are reminded (an EEL Office setting,
+    # not an article: two weeks leave time to gather the certificates).
+    special_circumstances_reminder_days: int = 14
 
     # Deliberation (DL-1 .. DL-8); None where the institution's text has none (PXL: pxl-rules.md §0.3)
     deliberation: "DeliberationRules | None" = None

@@ -34,4 +34,7 @@ PXL_2018_2019 = Regulations(
     year_long_unit_deregistration=None,  # PXL uses per-unit limit dates
     exam_contract_closes_days_before_exams=14,  # not in the PXL text; the UH default, configurable
     second_enrolment_min_credits=30,  # Art. 47 §2
+    programme_request_by=None,  # Art. 27 §2: summer (re-)enrolments have until the start of the year (EN-5)
+    missing_programme_deregisters=False,  # Art. 23 §2: "may officially de-enrol you" (EN-5: flagged for staff)
+    special_circumstances_dates=(),  # Art. 35: status requested within 30 days of the enrolment, no fixed dates
 )
