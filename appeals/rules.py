@@ -837,3 +837,96 @@ def ap7_deadlines(*, decide_by: date, later_date: date | None, later_notice_on: 
                                      council_without_decision_by, None,
                                      "open" if today <= council_without_decision_by else "closed"))
     return out
+
+
+# --- The deadline sweeps of rules.md section 9: AP-2, AP-6, AP-7 / AP-8 -----------------------------------------
+# Dates and moments in, plain values out; the sweeps in ``appeals.services.sweeps`` load the facts and apply them.
+
+NEARING, OVERDUE = "nearing", "overdue"
+
+
+def ap2_window_closed(notified_on: date, as_of: date, holidays: frozenset[date], days: int = APPEAL_DAYS) -> bool:
+    """AP-2 (UH 19.3.2): the appeal window opened by a proclamation or notification on ``notified_on`` is closed on
+    ``as_of`` once its last day (:func:`lodge_by`, with the weekend and holiday extension) has passed; on the last
+    day itself it is still open."""
+    return as_of > lodge_by(notified_on, holidays, days)
+
+
+def ap2_late(postmarked_on: date, last_day: date) -> bool:
+    """AP-2 / AP-3 (UH 19.3.2-3): an appeal whose postmark comes after the window's last day is late. It is
+    registered all the same and marked; the committee decides on its admissibility (UH 19.4.2)."""
+    return not in_time(postmarked_on, last_day)
+
+
+def ap7_decision_due(decide_by: date, later_date: date | None, later_announced_on: date | None) -> date:
+    """AP-7 / AP-8 (UH 19.4.3-7): the day by which the decision must reach the student: the 20-day ``decide_by``,
+    or the later date the committee announced to the student before that period expired (``later_announced_on``:
+    the day the announcement actually went out). An announcement that went out after ``decide_by`` does not move
+    the date: the article asks for it "before the expiry of its decision-making period"."""
+    if later_date is not None and later_announced_on is not None and later_announced_on <= decide_by:
+        return later_date
+    return decide_by
+
+
+def ap7_decision_stage(due: date, notified_on: date | None, as_of: date, warning_days: int) -> str | None:
+    """AP-7 (UH 19.4.3-5): where an appeal stands on ``as_of`` against the day ``due`` by which its decision must be
+    notified: ``None`` once the decision reached the student on or before ``due`` (or while ``due`` is more than
+    ``warning_days`` away), :data:`NEARING` from ``warning_days`` before ``due`` up to and including ``due``, and
+    :data:`OVERDUE` from the day after ``due`` without a decision notified by then (a decision notified late is
+    still overdue: the deadline was missed). A sweep that catches up after ``due`` sees only ``overdue``."""
+    if notified_on is not None and notified_on <= due:
+        return None
+    if as_of > due:
+        return OVERDUE
+    if as_of >= due - timedelta(days=warning_days):
+        return NEARING
+    return None
+
+
+@dataclass(frozen=True)
+class CouncilRoute:
+    """AP-8 (UH 19.4.7-8): the decision period expired on ``expired_on`` without a decision; the student may appeal to
+    the Council for Disputes from the day after, until ``council_by``."""
+
+    expired_on: date
+    council_by: date
+
+    @property
+    def runs_from(self) -> date:
+        return self.expired_on + timedelta(days=1)
+
+
+def ap8_route_without_decision(decide_by: date, later_date: date | None, later_announced_on: date | None,
+                               holidays: frozenset[date], rules: AppealsCommitteeRules,
+                               equivalence: bool = False) -> CouncilRoute:
+    """AP-8 (UH 19.4.7-8): without a timely internal decision the seven days for the Council run from the expiry of
+    the decision period (:func:`ap7_decision_due`: the later date only when it was announced in time), with the
+    weekend and holiday extension (:func:`ap8_council_deadline_without_decision`, which also gives an equivalence
+    decision its 30 days)."""
+    expired = ap7_decision_due(decide_by, later_date, later_announced_on)
+    later = expired if expired != decide_by else None
+    return CouncilRoute(expired, ap8_council_deadline_without_decision(decide_by, later, holidays, rules,
+                                                                       equivalence=equivalence))
+
+
+def ap6_latest_invitation(hearing_at: datetime, rules: AppealsCommitteeRules) -> datetime:
+    """AP-6 (UH 19.4.2): the last moment the student's invitation may go out: 24 hours (elapsed, across a change of
+    summer time) before the hearing, in the hearing's time zone."""
+    hours = timedelta(hours=rules.invitation_hours)
+    if hearing_at.tzinfo is None:
+        return hearing_at - hours
+    return (hearing_at.astimezone(UTC) - hours).astimezone(hearing_at.tzinfo)
+
+
+def ap6_duly_invited(sent_at: datetime | None, hearing_at: datetime, rules: AppealsCommitteeRules) -> bool:
+    """AP-6 (UH 19.4.2): the student is duly invited when the invitation went out (``sent_at``: the moment the e-mail
+    left, not the moment it was written) at least 24 hours before the hearing; exactly 24 hours is in time."""
+    return sent_at is not None and sent_at <= ap6_latest_invitation(hearing_at, rules)
+
+
+def ap6_invitation_missed(sent_at: datetime | None, hearing_at: datetime, moment: datetime,
+                          rules: AppealsCommitteeRules) -> bool:
+    """AP-6 (UH 19.4.2): at ``moment`` it is certain that the hearing cannot hear the student: the last moment for
+    the invitation has passed and it had not gone out by then (not sent at all, or sent too late). Before that
+    moment an invitation waiting in the outbox may still go out in time."""
+    return moment > ap6_latest_invitation(hearing_at, rules) and not ap6_duly_invited(sent_at, hearing_at, rules)

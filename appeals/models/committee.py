@@ -19,8 +19,8 @@ from .. import rules
 
 __all__ = [
     "AppealBallot", "AppealDecision", "AppealExclusion", "AppealHearing", "AppealMotion", "AppealOutcome",
-    "ExclusionGround", "HearingAttendance", "HearingStatus", "LaterDecisionNotice", "MotionStatus", "PoolMember",
-    "PoolRole", "VoteChoice",
+    "CouncilRouteWithoutDecision", "ExclusionGround", "HearingAttendance", "HearingStatus", "LaterDecisionNotice",
+    "MotionStatus", "PoolMember", "PoolRole", "VoteChoice",
 ]
 
 
@@ -106,6 +106,9 @@ class HearingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HELD = "held", _("Held")
     REPLANNED = "replanned", _("Replaced by a new planning")
+    # AP-6 (UH 19.4.2): the invitation did not go out 24 hours before; the committee cannot hear the student then
+    # and plans again (set by the sweep ``appeals.services.sweeps.refuse_late_invitations``).
+    NOT_INVITED = "not_invited", _("Not duly invited in time: to be planned again")
 
 
 class AppealHearing(models.Model):
@@ -118,7 +121,9 @@ class AppealHearing(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=200)
     hear_student = models.BooleanField(_("the student is heard"), default=True)
-    invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+    # The moment the invitation was put in the outbox (enrolment.outbox, key ``appeals.hearing.<id>.invitation``);
+    # the moment it left is that notice's ``sent_at``, and that is what AP-6's 24 hours look at.
+    invitation_sent_at = models.DateTimeField(_("invitation written at"), null=True, blank=True)
     invitation_to = models.EmailField(_("invitation sent to"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=HearingStatus.choices,
                               default=HearingStatus.PLANNED)
@@ -258,7 +263,8 @@ class AppealDecision(models.Model):
                                             null=True, blank=True, related_name="+")
     new_progress_decision = models.ForeignKey("examinations.StudyProgressDecision", on_delete=models.PROTECT,
                                               null=True, blank=True, related_name="+")
-    letter_sent_at = models.DateTimeField(_("letter sent at"), null=True, blank=True)
+    # The moment the letter was put in the outbox (key ``appeals.appeal.<id>.decision_letter``).
+    letter_sent_at = models.DateTimeField(_("letter written at"), null=True, blank=True)
     letter_to = models.EmailField(_("letter sent to"), blank=True)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     council_by = models.DateField(_("last day to appeal to the Council"), null=True, blank=True)
@@ -293,3 +299,29 @@ class LaterDecisionNotice(AppendOnly):
 
     def __str__(self):
         return f"{self.appeal_id} later date {self.decision_date}"
+
+
+class CouncilRouteWithoutDecision(AppendOnly):
+    """AP-8 (UH 19.4.7-8): the decision period expired without a decision notified to the student, so the student
+    may appeal to the Council for Disputes within seven days (30 for an equivalence decision) from the day after
+    ``expired_on`` (the 20-day date, or the later date announced in time), until ``council_by``. Recorded once per
+    appeal by the sweep ``appeals.services.sweeps.flag_decision_deadlines``; never edited."""
+
+    appeal = models.OneToOneField("appeals.Appeal", on_delete=models.PROTECT,
+                                  related_name="council_route_without_decision")
+    expired_on = models.DateField(_("decision period expired on"))
+    later_date_counted = models.BooleanField(_("a later decision date was announced in time"), default=False)
+    council_by = models.DateField(_("last day to appeal to the Council"))
+    recorded_on = models.DateField(_("recorded on"))
+    student_notified = models.BooleanField(_("the student was told of the route"), default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-expired_on", "appeal"]
+        constraints = [
+            models.CheckConstraint(name="council_route_after_expiry",
+                                   condition=Q(council_by__gt=models.F("expired_on"))),
+        ]
+
+    def __str__(self):
+        return f"{self.appeal_id} Council until {self.council_by}"

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,7 +24,9 @@ from django.utils.translation import gettext as _
 from config.access import Role, has_role
 from config.calendar import holidays_around
 from config.regulations import DEFAULT_CODE, Regulations, get_regulations
-from enrolment.models import AcademicYear
+from config.sweeps import Ref
+from enrolment.models import AcademicYear, Notice, NoticeAudience, NoticeStatus
+from enrolment.outbox import notify
 from examinations.models import Result, ResultProcedure, StudyProgressDecision
 from examinations.models.results import DecisionProcedure
 from examinations.queries import deliberation_proposal
@@ -229,11 +230,53 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _send(subject: str, body: str, to: str, attachments=()) -> None:
-    message = EmailMessage(subject=subject, body=body, to=[to])
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    message.send(fail_silently=False)
+# The committee's e-mails go through the outbox (enrolment.outbox): stored in the transaction of the step that
+# writes them, sent after commit by a task with retries, once per key.
+
+
+def invitation_key(hearing_id: int) -> str:
+    return f"appeals.hearing.{hearing_id}.invitation"
+
+
+def later_date_key(appeal_id: int) -> str:
+    return f"appeals.appeal.{appeal_id}.later_date"
+
+
+def letter_key(appeal_id: int) -> str:
+    return f"appeals.appeal.{appeal_id}.decision_letter"
+
+
+def appeal_ref(appeal: Appeal) -> Ref:
+    return Ref("appeals.appeal", appeal.pk, appeal.reference)
+
+
+def hearing_ref(hearing: AppealHearing, appeal: Appeal) -> Ref:
+    return Ref("appeals.appealhearing", hearing.pk, f"{appeal.reference}: {_when(hearing.starts_at)}")
+
+
+def sent_at(key: str) -> datetime | None:
+    """When the notice ``key`` left the outbox (None while it waits, or when it was given up on)."""
+    notice = Notice.objects.filter(key=key, status=NoticeStatus.SENT).only("sent_at").first()
+    return notice.sent_at if notice is not None else None
+
+
+def invitation_sent_at(hearing: AppealHearing) -> datetime | None:
+    """AP-6: when the student's invitation to ``hearing`` left by e-mail. A hearing planned before the outbox has no
+    notice: its invitation was e-mailed when it was planned."""
+    notice = Notice.objects.filter(key=invitation_key(hearing.pk)).only("status", "sent_at").first()
+    if notice is None:
+        return hearing.invitation_sent_at
+    return notice.sent_at if notice.status == NoticeStatus.SENT else None
+
+
+def withdraw_notice(key: str, reason: str) -> bool:
+    """Keep a notice that waits in the outbox from going out (an invitation to a hearing that was replaced): it is
+    marked not sent, with the reason. Waits for a delivery in progress; a notice already sent stays sent."""
+    notice = Notice.objects.select_for_update().filter(key=key, status=NoticeStatus.PENDING).first()
+    if notice is None:
+        return False
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.FAILED, last_error=f"Withdrawn: {reason}"[:2000])
+    return True
 
 
 @transaction.atomic
@@ -241,7 +284,10 @@ def plan_hearing(appeal_id: int, *, starts_at: datetime, place: str, hear_studen
                  now: datetime | None = None) -> AppealHearing:
     """AP-6 (UH 19.4.2): the chair convenes the committee; when it hears the student, the invitation goes by
     e-mail now, and is refused when it would come less than 24 hours before the hearing (the times named). A
-    hearing planned again replaces the planned one (a new invitation). The same planning twice sends nothing."""
+    hearing planned again replaces the planned one (a new invitation; the old one, if it still waits in the outbox,
+    is withdrawn). The same planning twice sends nothing. The invitation goes through the outbox: stored with the
+    hearing, sent after commit; whether it left 24 hours ahead is checked when the hearing is recorded and by the
+    AP-6 sweep (``appeals.services.sweeps.refuse_late_invitations``)."""
     appeal = _lock_appeal(appeal_id)
     now = _now(now)
     starts_at = timezone.localtime(starts_at)
@@ -264,12 +310,14 @@ def plan_hearing(appeal_id: int, *, starts_at: datetime, place: str, hear_studen
                                      "(UH 19.4.2)."))
     if planned is not None:
         AppealHearing.objects.filter(pk=planned.pk).update(status=HearingStatus.REPLANNED)
+        withdraw_notice(invitation_key(planned.pk), f"hearing replaced by a new planning on {_when(now)}")
     hearing = AppealHearing.objects.create(
         appeal=appeal, starts_at=starts_at, place=place.strip(), hear_student=hear_student,
         invitation_sent_at=now if hear_student else None, invitation_to=appeal.student.email if hear_student else "",
         planned_by=by)
     if hear_student:
-        note = _("Hearing on %(when)s at %(place)s; invitation e-mailed to %(to)s on %(sent)s (UH 19.4.2).") % {
+        note = _("Hearing on %(when)s at %(place)s; invitation to %(to)s put in the outbox on %(sent)s, to be "
+                 "e-mailed at once (UH 19.4.2).") % {
             "when": _when(starts_at), "place": hearing.place, "to": hearing.invitation_to, "sent": _when(now)}
     else:
         note = _("Session on %(when)s at %(place)s, on the file, without hearing the student.") % {
@@ -278,10 +326,11 @@ def plan_hearing(appeal_id: int, *, starts_at: datetime, place: str, hear_studen
         note += " " + _("It replaces the session planned on %(when)s.") % {"when": _when(planned.starts_at)}
     _move(appeal, AppealStatus.HEARING_PLANNED, by, note)
     if hear_student:
-        _send(_("Invitation: hearing on your appeal %(reference)s") % {"reference": appeal.reference},
-              render_to_string("appeals/committee/invitation_email.txt",
-                               {"appeal": appeal, "hearing": hearing, "student": appeal.student}),
-              hearing.invitation_to)
+        notify(key=invitation_key(hearing.pk), audience=NoticeAudience.STUDENT, to=hearing.invitation_to,
+               subject=_("Invitation: hearing on your appeal %(reference)s") % {"reference": appeal.reference},
+               body=render_to_string("appeals/committee/invitation_email.txt",
+                                     {"appeal": appeal, "hearing": hearing, "student": appeal.student}),
+               about=hearing_ref(hearing, appeal))
     return hearing
 
 
@@ -305,7 +354,8 @@ def record_hearing(hearing_id: int, record: HearingRecord, *, by, now: datetime 
     (the chair, or the oldest sitting member as deputy) and whether the quorum held, whether the student appeared
     or was represented (a representative who is not a lawyer needs the student's written authority), and the
     minutes. Without the quorum the session is on record but the committee cannot vote at it. A student duly
-    invited who does not appear does not stop the committee."""
+    invited (the invitation left the outbox at least 24 hours before) who does not appear does not stop the
+    committee. A hearing the AP-6 sweep found not duly invited is not recorded: the committee plans again."""
     hearing = (AppealHearing.objects.select_for_update().select_related("appeal").filter(pk=hearing_id).first())
     if hearing is None:
         raise CommitteeRefused(_("There is no such hearing."))
@@ -317,6 +367,9 @@ def record_hearing(hearing_id: int, record: HearingRecord, *, by, now: datetime 
                 and hearing.minutes == record.minutes.strip():
             return hearing
         raise CommitteeRefused(_("This hearing is on record already."))
+    if hearing.status == HearingStatus.NOT_INVITED:
+        raise CommitteeRefused(_("The student's invitation to this hearing did not go out 24 hours before it "
+                                 "(UH 19.4.2): the committee cannot hear the student then. Plan a new hearing."))
     if hearing.status != HearingStatus.PLANNED:
         raise CommitteeRefused(_("This hearing was replaced by a later planning."))
     if now < hearing.starts_at:
@@ -333,8 +386,10 @@ def record_hearing(hearing_id: int, record: HearingRecord, *, by, now: datetime 
     representative = record.representative.strip() if hearing.hear_student else ""
     problems = rules.ap6_representation_problems(student_present, representative, record.representative_lawyer,
                                                  record.written_authority_on is not None)
-    absence = rules.ap6_absence_finding(hearing.hear_student, hearing.invitation_sent_at is not None,
-                                        student_present, bool(representative) and not problems)
+    duly_invited = hearing.hear_student and rules.ap6_duly_invited(
+        invitation_sent_at(hearing), hearing.starts_at, committee_rules(appeal))
+    absence = rules.ap6_absence_finding(hearing.hear_student, duly_invited, student_present,
+                                        bool(representative) and not problems)
     if absence is not None and absence.blocking:
         problems.append(absence.text)
     if not record.minutes.strip():
@@ -606,7 +661,8 @@ def decide(motion: AppealMotion, *, by, vote_text: str = "") -> AppealDecision:
 def announce_later_date(appeal_id: int, *, decision_date: date, reason: str = "", by,
                         today: date | None = None) -> LaterDecisionNotice:
     """AP-8 (UH 19.4.7): before the decision period expires the committee e-mails the student the later date on
-    which it will decide. Once only: the same notice twice returns the first."""
+    which it will decide (through the outbox). Once only: the same notice twice returns the first. The date counts
+    for AP-8 when the e-mail left by the end of the period (``appeals.rules.ap7_decision_due``)."""
     appeal = _lock_appeal(appeal_id)
     today = today or timezone.localdate()
     existing = LaterDecisionNotice.objects.filter(appeal=appeal).first()
@@ -624,11 +680,12 @@ def announce_later_date(appeal_id: int, *, decision_date: date, reason: str = ""
     council_by = rules.ap8_council_deadline_without_decision(
         appeal.decide_by, decision_date, holidays_around(decision_date), committee_rules(appeal),
         equivalence=appeal.decision_kind == DecisionKind.DIPLOMA_EQUIVALENCE)
-    _send(_("Your appeal %(reference)s: the committee decides by %(date)s") % {
-        "reference": appeal.reference, "date": decision_date.isoformat()},
-        render_to_string("appeals/committee/later_date_email.txt",
-                         {"appeal": appeal, "notice": notice, "council_by": council_by}),
-        notice.sent_to)
+    notify(key=later_date_key(appeal.pk), audience=NoticeAudience.STUDENT, to=notice.sent_to,
+           subject=_("Your appeal %(reference)s: the committee decides by %(date)s") % {
+               "reference": appeal.reference, "date": decision_date.isoformat()},
+           body=render_to_string("appeals/committee/later_date_email.txt",
+                                 {"appeal": appeal, "notice": notice, "council_by": council_by}),
+           about=appeal_ref(appeal))
     return notice
 
 
@@ -650,7 +707,8 @@ def letter_pdf(context: dict) -> bytes:
 def send_decision_letter(appeal_id: int, *, by, now: datetime | None = None) -> AppealDecision:
     """AP-7 / AP-8 (UH 19.4.3-6): the decision is notified to the student by e-mail, the letter attached as a PDF,
     stating the route to the Council for Disputes and its last day (7 days after the notification, 30 for an
-    equivalence decision, extended past weekends and holidays). Sent once: sending again changes nothing."""
+    equivalence decision, extended past weekends and holidays). The letter is put in the outbox (sent after commit,
+    with retries); once only: sending again changes nothing."""
     from ..queries_committee import letter_context
 
     appeal = _lock_appeal(appeal_id)
@@ -669,13 +727,14 @@ def send_decision_letter(appeal_id: int, *, by, now: datetime | None = None) -> 
     decision.refresh_from_db()
     context = letter_context(decision, printed_on=notified_on)
     pdf = letter_pdf(context)
-    _send(_("Decision on your appeal %(reference)s") % {"reference": appeal.reference},
-          render_to_string("appeals/committee/letter_email.txt", context), decision.letter_to,
-          attachments=[(f"appeal-{appeal.reference}.pdf", pdf, "application/pdf")])
+    notify(key=letter_key(appeal.pk), audience=NoticeAudience.STUDENT, to=decision.letter_to,
+           subject=_("Decision on your appeal %(reference)s") % {"reference": appeal.reference},
+           body=render_to_string("appeals/committee/letter_email.txt", context), about=appeal_ref(appeal),
+           attachment=(f"appeal-{appeal.reference}.pdf", pdf, "application/pdf"))
     # A fact on the file that keeps its status (decided): a transition to the same status, as the intake notes one.
     AppealTransition.objects.create(
         appeal=appeal, from_status=appeal.status, to_status=appeal.status, by=by,
-        note=_("Decision letter e-mailed to %(to)s on %(when)s; appeal to the Council for Disputes until %(date)s "
-               "(UH 19.4.6).") % {"to": decision.letter_to, "when": _when(now),
+        note=_("Decision letter to %(to)s put in the outbox on %(when)s, to be e-mailed at once; appeal to the "
+               "Council for Disputes until %(date)s (UH 19.4.6).") % {"to": decision.letter_to, "when": _when(now),
                                   "date": decision.council_by.isoformat()})
     return decision

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from appeals.models import Appeal, AppealDecision, AppealStatus
 from appeals.services import committee as committee_services
 from config.access import Role
+from enrolment.outbox import deliver_due
 from examinations.models import ExamPeriod, Result, StudyProgressDecision
 from tests.appeals.committee.conftest import NOW, NowClock, at, proclaim_decisions
 from tests.enrolment.factories import ContractFactory, CourseUnitFactory, ProgrammeFactory, StudentFactory, make_year
@@ -108,6 +109,7 @@ def test_letter_to_decision_letter(browser, live_server, login, world, tmp_path)
     secretary.fill("input[name=starts_at]", "2027-07-21T10:00")
     secretary.get_by_test_id("submit").click()
     expect(secretary.locator(".alert-success")).to_contain_text("the invitation was e-mailed to an.peeters@example.org")
+    deliver_due()  # the invitation waits in the outbox until its task (or the beat's deliver_due) sends it
     assert [m.to for m in mail.outbox] == [["an.peeters@example.org"]]
     expect(secretary.get_by_test_id("status")).to_contain_text("hearing planned")
     secretary.context.close()

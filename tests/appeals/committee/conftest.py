@@ -17,11 +17,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from appeals.services import committee as services
 from appeals.services import intake as intake_services
 from config.access import Role
+from enrolment.outbox import deliver_due
 from examinations.models import CommitteeMember, ExamCommittee, ExamPeriod, Proclamation, StudyProgressDecision
 from examinations.queries import deliberation_proposal
 from students.services import sync_ledgers
@@ -42,6 +45,20 @@ TERM = date(2026, 10, 1)
 
 def at(day: int, hour: int = 10, minute: int = 0, month: int = 7) -> datetime:
     return datetime(2027, month, day, hour, minute, tzinfo=BRUSSELS)
+
+
+class BrokenMailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server does not answer")
+
+
+def sent_mail() -> list:
+    """The committee's e-mails go through the outbox: deliver what waits (as the task after commit, or the beat's
+    ``outbox.deliver_due``, does) and return the mail sent so far."""
+    deliver_due()
+    return mail.outbox
 
 
 class NowClock:
@@ -173,6 +190,7 @@ def held(appeal, pool, people, clock):
         clock.set(min(clock.value, starts_at.replace(day=starts_at.day - 2)))
         hearing = services.plan_hearing(appeal.pk, starts_at=starts_at, place="Room C.101",
                                         hear_student=hear_student, by=people["secretary"])
+        deliver_due()  # the invitation leaves the outbox at once
         clock.set(starts_at.replace(hour=starts_at.hour + 2))
         kw.setdefault("minutes", "The student explained why the INF100 exam was graded wrongly.")
         record = services.HearingRecord(present_member_ids=frozenset(pool[k].pk for k in present),

@@ -5,14 +5,13 @@ import threading
 from datetime import date
 
 import pytest
-from django.core import mail
 from django.db import connection
 
 from appeals.models import AppealDecision, AppealHearing, PoolMember
 from appeals.services import committee as services
 from examinations.models import Result
 
-from .conftest import TERM, at
+from .conftest import TERM, at, sent_mail
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
@@ -69,4 +68,4 @@ def test_two_clicks_on_plan_send_one_invitation(appeal, people):
 
     errors = at_once(plan, plan)
     assert errors == []
-    assert AppealHearing.objects.count() == 1 and len(mail.outbox) == 1
+    assert AppealHearing.objects.count() == 1 and len(sent_mail()) == 1

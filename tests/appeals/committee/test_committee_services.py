@@ -6,7 +6,6 @@ import io
 from datetime import date
 
 import pytest
-from django.core import mail
 from pypdf import PdfReader
 
 from appeals.models import (
@@ -23,13 +22,14 @@ from appeals.models import (
 from appeals.queries_committee import committee_appeals_for, member_scope
 from appeals.services import committee as services
 from appeals.services.committee import CommitteeRefused, HearingRecord
+from enrolment.models import Notice, NoticeStatus
 from examinations.models import Result, ResultProcedure, StudyProgressDecision
 from examinations.models.results import DecisionProcedure
 from examinations.queries import deliberation_proposal
 from students.models import LedgerMovement
 from students.services import balance_at
 
-from .conftest import TERM, at
+from .conftest import TERM, at, sent_mail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -120,8 +120,8 @@ def test_ap5_an_exclusion_needs_its_reason_and_a_voting_seat_and_is_recorded_onc
 
 def test_ap6_the_invitation_is_emailed_and_the_appeal_moves_to_hearing_planned(appeal, people):
     hearing = services.plan_hearing(appeal.pk, starts_at=at(22), place="Room C.101", by=people["secretary"])
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(sent_mail()) == 1
+    message = sent_mail()[0]
     assert message.to == ["an.peeters@example.org"] and appeal.reference in message.subject
     assert "2027-07-22 10:00" in message.body and "Room C.101" in message.body
     assert "written authority" in message.body
@@ -129,7 +129,7 @@ def test_ap6_the_invitation_is_emailed_and_the_appeal_moves_to_hearing_planned(a
     assert appeal.status == AppealStatus.HEARING_PLANNED
     assert hearing.invitation_sent_at is not None and hearing.invitation_to == "an.peeters@example.org"
     assert services.plan_hearing(appeal.pk, starts_at=at(22), place="Room C.101", by=people["secretary"]) == hearing
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_ap6_an_invitation_less_than_24_hours_before_is_refused_with_the_times(appeal, people, clock):
@@ -139,7 +139,7 @@ def test_ap6_an_invitation_less_than_24_hours_before_is_refused_with_the_times(a
     assert problem == ("An invitation sent now (2027-07-21 14:30) comes less than 24 hours before the hearing on "
                        "2027-07-22 10:00 (UH 19.4.2): it should have been sent by 2027-07-21 10:00. Plan the hearing "
                        "on or after 2027-07-22 14:30.")
-    assert mail.outbox == [] and not AppealHearing.objects.exists()
+    assert sent_mail() == [] and not AppealHearing.objects.exists()
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.ADMISSIBLE
     services.plan_hearing(appeal.pk, starts_at=at(22, 14, 30), place="Room C.101", by=people["secretary"])
@@ -147,10 +147,34 @@ def test_ap6_an_invitation_less_than_24_hours_before_is_refused_with_the_times(a
 
 def test_ap6_planning_again_replaces_the_planned_hearing_with_a_new_invitation(appeal, people):
     first = services.plan_hearing(appeal.pk, starts_at=at(22), place="Room C.101", by=people["secretary"])
+    assert len(sent_mail()) == 1
     second = services.plan_hearing(appeal.pk, starts_at=at(23), place="Room C.101", by=people["secretary"])
     first.refresh_from_db()
     assert first.status == HearingStatus.REPLANNED and second.status == HearingStatus.PLANNED
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
+
+
+def test_ap6_an_invitation_still_waiting_in_the_outbox_is_withdrawn_when_the_hearing_is_planned_again(appeal,
+                                                                                                     people):
+    first = services.plan_hearing(appeal.pk, starts_at=at(22), place="Room C.101", by=people["secretary"])
+    second = services.plan_hearing(appeal.pk, starts_at=at(23), place="Room C.101", by=people["secretary"])
+    sent = sent_mail()
+    assert len(sent) == 1 and "2027-07-23 10:00" in sent[0].body
+    withdrawn = Notice.objects.get(key=services.invitation_key(first.pk))
+    assert withdrawn.status == NoticeStatus.FAILED and withdrawn.last_error.startswith("Withdrawn")
+    assert Notice.objects.get(key=services.invitation_key(second.pk)).status == NoticeStatus.SENT
+
+
+def test_ap6_the_invitation_waits_in_the_outbox_while_the_mail_is_down_and_goes_once(appeal, people, settings):
+    settings.EMAIL_BACKEND = "tests.appeals.committee.conftest.BrokenMailBackend"
+    hearing = services.plan_hearing(appeal.pk, starts_at=at(22), place="Room C.101", by=people["secretary"])
+    assert sent_mail() == []
+    notice = Notice.objects.get(key=services.invitation_key(hearing.pk))
+    assert notice.status == NoticeStatus.PENDING and notice.attempts == 1 and "mail server" in notice.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notice.objects.filter(pk=notice.pk).update(next_attempt_at=notice.created_at)
+    assert len(sent_mail()) == 1 and len(sent_mail()) == 1
+    assert services.invitation_sent_at(hearing) is not None
 
 
 def test_ap6_a_hearing_needs_the_admissibility_checked_first(uni, pool, people):
@@ -165,7 +189,7 @@ def test_ap6_a_hearing_needs_the_admissibility_checked_first(uni, pool, people):
 def test_ap6_a_session_without_hearing_the_student_sends_nothing(appeal, people):
     hearing = services.plan_hearing(appeal.pk, starts_at=at(20, 14), place="Room C.101", hear_student=False,
                                     by=people["secretary"])
-    assert mail.outbox == [] and hearing.invitation_sent_at is None
+    assert sent_mail() == [] and hearing.invitation_sent_at is None
 
 
 def test_ap6_a_hearing_is_recorded_once_it_has_started(appeal, people, pool):
@@ -400,12 +424,12 @@ def decide_unfounded(held, appeal, pool, people):
 
 def test_ap8_the_letter_is_emailed_with_its_pdf_and_the_councils_last_day(held, appeal, pool, people, clock):
     decide_unfounded(held, appeal, pool, people)
-    mail.outbox.clear()
+    sent_mail().clear()
     clock.set(at(23, 11))  # Friday 23 July 2027: + 7 = Friday 30 July
     decision = services.send_decision_letter(appeal.pk, by=people["secretary"])
     assert decision.notified_on == date(2027, 7, 23) and decision.council_by == date(2027, 7, 30)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(sent_mail()) == 1
+    message = sent_mail()[0]
     assert message.to == ["an.peeters@example.org"] and "2027-07-30" in message.body
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and name == f"appeal-{appeal.reference}.pdf"
@@ -413,7 +437,7 @@ def test_ap8_the_letter_is_emailed_with_its_pdf_and_the_councils_last_day(held, 
     assert "Rejected: unfounded" in text and "Council for Disputes" in text and "The last day is 2027-07-30" in text
     assert "The grading follows the published criteria." in text
     again = services.send_decision_letter(appeal.pk, by=people["secretary"])
-    assert again.letter_sent_at == decision.letter_sent_at and len(mail.outbox) == 1
+    assert again.letter_sent_at == decision.letter_sent_at and len(sent_mail()) == 1
 
 
 def test_ap8_the_councils_seven_days_move_past_the_weekend(held, appeal, pool, people, clock):
@@ -436,8 +460,8 @@ def test_ap8_thirty_days_for_an_equivalence_decision(held, appeal, pool, people,
 def test_ap8_a_later_decision_date_is_emailed_before_the_period_expires(appeal, people, clock):
     notice = services.announce_later_date(appeal.pk, decision_date=date(2027, 8, 20), reason="Holidays.",
                                           by=people["secretary"])
-    assert notice.notified_on == date(2027, 7, 20) and len(mail.outbox) == 1
-    assert "2027-08-20" in mail.outbox[0].subject and "2027-08-27" in mail.outbox[0].body
+    assert notice.notified_on == date(2027, 7, 20) and len(sent_mail()) == 1
+    assert "2027-08-20" in sent_mail()[0].subject and "2027-08-27" in sent_mail()[0].body
     assert services.announce_later_date(appeal.pk, decision_date=date(2027, 8, 20), by=people["secretary"]) == notice
 
 
@@ -445,7 +469,7 @@ def test_ap8_a_later_date_after_the_period_expired_is_refused(appeal, people, cl
     clock.set(at(4, month=8))
     assert "before the decision period expires on 2027-08-03" in refused(
         services.announce_later_date, appeal.pk, decision_date=date(2027, 8, 20), by=people["secretary"])
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_a_decided_appeal_takes_no_more_steps(held, appeal, pool, people):
