@@ -128,6 +128,7 @@ class ContractKind(models.TextChoices):
 class DeregistrationReason(models.TextChoices):
     WITHDRAWAL = "withdrawal", _("Withdrawal")
     PROGRAMME_CHANGE = "programme_change", _("Change of programme")
+    NO_PROGRAMME = "no_programme", _("No study programme two months after enrolment (UH 4.1.1)")
 
 
 class StudyContract(models.Model):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
@@ -420,3 +421,129 @@ def enrolment_refusal(unit_count: int, year_code: str, year_starts_on: date, yea
         return _("The enrolment date must fall in %(year)s or in the year before it (from %(start)s to "
                  "%(end)s).") % {"year": year_code, "start": iso(earliest), "end": iso(year_ends_on)}
     return None
+
+
+# ------------------------------------------------------------------------------------- deadline sweeps ----
+def en5_deregistration_day(enrolled_on: date, year_starts_on: date, year_ends_on: date, regs: Regulations
+                           ) -> date | None:
+    """EN-5 (UH 4.1.1): the day on which a contract that still has no study programme is deregistered, or
+    ``None`` when the regulations set no term or the day falls after the academic year.
+
+    The day is two months after the enrolment (:func:`programme_request_deadline`; PXL Art. 27 §2: 30 calendar
+    days). UH 4.1.1 also gives the student until 1 October to request the programme, so nobody is deregistered
+    for a missing programme before that request is late: the day is never before ``regs.programme_request_by``,
+    nor before the academic year starts (PXL Art. 27 §2 extends the term of summer enrolments to the start of
+    the year; we read UH the same way). Both floors are readings in the student's favour.
+    """
+    if not (regs.programme_request_deadline_months or regs.programme_request_deadline_days):
+        return None
+    floor = year_starts_on
+    if regs.programme_request_by:
+        floor = max(floor, date(year_starts_on.year, *regs.programme_request_by))
+    day = max(programme_request_deadline(enrolled_on, regs), floor)
+    return day if day <= year_ends_on else None
+
+
+class En5(StrEnum):
+    """What EN-5 asks of a contract on a given day (:func:`en5_decision`)."""
+
+    NOT_DUE = "not_due"  # the day has not come (or there is none)
+    HAS_PROGRAMME = "has_programme"  # a study programme was there on the day
+    DEREGISTER = "deregister"  # no study programme on the day, and none since
+    LATE_PROGRAMME = "late_programme"  # none on the day, but one was added after it
+
+
+def en5_decision(deregistration_day: date | None, first_line_added_on: date | None, as_of: date) -> En5:
+    """EN-5 (UH 4.1.1): a contract whose study programme has no line added on or before the deregistration day
+    is deregistered on that day, whatever later day the sweep runs.
+
+    A line added on the day itself counts (the student asked within the two months, read in her favour). A
+    contract that had lines and lost them all by removal did request a programme, so it is not in EN-5's scope
+    (``first_line_added_on`` counts removed lines too). A programme added after the day but before the sweep
+    reached the contract (a late sweep) is ``LATE_PROGRAMME``: the student studies under it, and ending that
+    contract is a decision for staff, not for a sweep.
+    """
+    if deregistration_day is None:
+        return En5.NOT_DUE
+    if first_line_added_on is not None and first_line_added_on <= deregistration_day:
+        return En5.HAS_PROGRAMME
+    if as_of < deregistration_day:
+        return En5.NOT_DUE
+    return En5.DEREGISTER if first_line_added_on is None else En5.LATE_PROGRAMME
+
+
+@dataclass(frozen=True)
+class PeriodDates:
+    """An education period of the academic calendar as EN-6 sees it."""
+
+    code: str
+    starts_on: date
+    lessons_end_on: date
+    deregistration_deadline: date
+
+
+def year_long_periods(periods: list[PeriodDates]) -> list[PeriodDates]:
+    """UH 3.4.2: the periods of units "spread over all education periods in an academic year": those that start
+    no later than every other period of the year and whose lessons end no earlier. A calendar with one period
+    has no year-long units (nothing to tell them apart from)."""
+    if len(periods) < 2:
+        return []
+    first = min(p.starts_on for p in periods)
+    last = max(p.lessons_end_on for p in periods)
+    return [p for p in periods if p.starts_on <= first and p.lessons_end_on >= last]
+
+
+def year_long_deregistration_deadline(periods: list[PeriodDates], year_starts_on: date, regs: Regulations
+                                      ) -> date | None:
+    """EN-6 (UH 3.4.2): the last day of deregistration from year-long units ("until 15 December").
+
+    The dates come from the academic calendar (the year-long periods' deregistration deadlines; the latest when
+    there are several, the reading in the student's favour); a calendar without a year-long period falls back on
+    the regulations' date in the calendar year the academic year starts. ``None`` when neither has one.
+    """
+    long = year_long_periods(periods)
+    if long:
+        return max(p.deregistration_deadline for p in long)
+    if regs.year_long_unit_deregistration:
+        return date(year_starts_on.year, *regs.year_long_unit_deregistration)
+    return None
+
+
+def year_long_deregistration_closed(as_of: date, deadline: date | None) -> bool:
+    """EN-6: deregistration "until 15 December" includes that day; it is closed from the day after."""
+    return deadline is not None and as_of > deadline
+
+
+def year_long_removal_refusal(unit_code: str, period_code: str, periods: list[PeriodDates],
+                              requested_on: date | None) -> str | None:
+    """EN-6 (UH 3.4.2): no deregistration from a year-long unit after its period's deregistration deadline (the
+    day itself still counts). Units of other periods are left to the other guards."""
+    if requested_on is None:
+        return None
+    for period in year_long_periods(periods):
+        if period.code == period_code and requested_on > period.deregistration_deadline:
+            return _("%(unit)s runs over the whole academic year: deregistration from it was possible until "
+                     "%(date)s (UH 3.4.2).") % {"unit": unit_code, "date": iso(period.deregistration_deadline)}
+    return None
+
+
+def academic_year_day(month_day: tuple[int, int], year_starts_on: date) -> date:
+    """The date of a (month, day) inside the academic year that starts on ``year_starts_on``: in the calendar
+    year the academic year starts when it falls on or after its first day, in the next one otherwise."""
+    month, day = month_day
+    this_year = date(year_starts_on.year, month, day)
+    return this_year if this_year >= year_starts_on else date(year_starts_on.year + 1, month, day)
+
+
+def special_circumstances_dates(year_starts_on: date, regs: Regulations) -> list[date]:
+    """EN-10 (UH 4.6.3): the application dates of the academic year (15 October, 1 December, 1 March, 1 July),
+    in date order."""
+    return sorted(academic_year_day(md, year_starts_on) for md in regs.special_circumstances_dates)
+
+
+def special_circumstances_reminders_due(as_of: date, year_starts_on: date, regs: Regulations) -> list[date]:
+    """EN-10: the application dates whose reminder is due on ``as_of``: from ``reminder_days`` before the date up
+    to the date itself ("no later than"). A sweep that wakes up after a date sends nothing for it: a reminder of
+    a date gone by would only mislead."""
+    days = timedelta(days=regs.special_circumstances_reminder_days)
+    return [d for d in special_circumstances_dates(year_starts_on, regs) if d - days <= as_of <= d]

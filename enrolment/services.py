@@ -24,6 +24,7 @@ from .models import (
     CourseUnit,
     Degree,
     DeregistrationReason,
+    EducationPeriod,
     EnrolmentException,
     ExceptionRule,
     Programme,
@@ -92,6 +93,9 @@ def check_removal(line: ProgrammeLine, requested_on: date | None = None, today: 
     state = rules.LineState(unit_code=line.course_unit.code, added_on=line.added_on, removed_on=line.removed_on,
                             has_results=line.results.exists())
     _refuse(rules.removal_refusal(contract_state(line.contract), state, requested_on, _today(today)))
+    if requested_on is not None:  # EN-6: year-long units only until their deadline (15 December)
+        _refuse(rules.year_long_removal_refusal(line.course_unit.code, line.course_unit.period_code,
+                                                period_dates(line.academic_year_id), requested_on))
 
 
 def check_deregistration(contract: StudyContract, on: date | None = None, today: date | None = None) -> None:
@@ -404,3 +408,26 @@ def record_exception(student: Student, year: AcademicYear, rule: str, decided_by
     return EnrolmentException.objects.create(student=student, academic_year=year, rule=rule, decided_by=decided_by,
                                              decided_on=decided_on, reference=reference, reason=reason,
                                              max_credits=max_credits, recorded_by=by)
+
+
+def period_dates(year_id: int) -> list[rules.PeriodDates]:
+    """The academic calendar of a year as the EN-6 rules see it (1 query)."""
+    return [rules.PeriodDates(p.code, p.starts_on, p.lessons_end_on, p.deregistration_deadline)
+            for p in EducationPeriod.objects.filter(academic_year_id=year_id)]
+
+
+@transaction.atomic
+def deregister_without_programme(contract: StudyContract, on: date, today: date | None = None) -> StudyContract:
+    """EN-5 (UH 4.1.1): the student administration deregisters a contract that has no study programme, dated
+    ``on`` (the day two months after the enrolment, whenever this runs), so the learning account follows LA-6/7
+    for that day. Called by the EN-5 deadline sweep. Refused when the contract has a study programme (even one
+    added after ``on``: ending a contract the student studies under is for staff to decide) or can no longer be
+    deregistered (:func:`check_deregistration`)."""
+    Student.objects.select_for_update().get(pk=contract.student_id)
+    first = ProgrammeLine.objects.filter(contract_id=contract.pk).order_by("added_on").first()
+    if first is not None:
+        raise EnrolmentRefused(_("This contract has a study programme (since %(date)s); it is not deregistered for "
+                                 "a missing study programme.") % {"date": first.added_on.isoformat()})
+    contract = _deregister(contract, on, DeregistrationReason.NO_PROGRAMME, None, today)
+    sync_ledgers([contract.student_id])
+    return contract

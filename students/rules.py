@@ -495,3 +495,20 @@ def balance_on(movements, as_of: date) -> int:
 
 def day_after(d: date) -> date:
     return d + timedelta(days=1)
+
+
+# ------------------------------------------------------------------------------------- deadline sweeps ----
+def refund_cutoffs_between(start: date, end: date, year_starts_on: date, regs: Regulations
+                           ) -> list[tuple[int, date]]:
+    """LA-6/LA-7: the refund cut-offs of a year (1 December, 15 March) that fall in [``start``, ``end``], as
+    (semester, cut-off); none under a policy of per-period limit dates (PXL)."""
+    if regs.refund_cutoff_policy != RefundCutoffPolicy.FIXED_DATES:
+        return []
+    return [(s, refund_cutoff(s, year_starts_on, regs)) for s in (1, 2)
+            if start <= refund_cutoff(s, year_starts_on, regs) <= end]
+
+
+def rebuild_due(as_of: date, year_starts_on: date) -> bool:
+    """LA-12: the yearly rebuild of an academic year is due from its first day (the rebuild movement is dated
+    that day, :func:`expected_movements`)."""
+    return as_of >= year_starts_on
