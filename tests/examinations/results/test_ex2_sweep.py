@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from config.regulations import get_regulations
-from enrolment.models import SweepRun, SweepStatus
-from examinations.models import Outcome, Result, ResultProcedure, StudyProgressDecision
+from enrolment.models import DeadlineFlag, SweepRun, SweepStatus
+from examinations.models import ExamPeriod, Outcome, Result, ResultProcedure, StudyProgressDecision
 from examinations.rules import results as result_rules
 from examinations.rules.deliberation import Attempt
 from examinations.services import results as services
 from examinations.services.results import record_result
-from examinations.services.sweeps import absent_for_unregistered
+from examinations.services.sweeps import absent_for_unregistered, upcoming_second_opportunity
 
 from .conftest import line, proclaim
 
@@ -119,3 +119,41 @@ def test_ex2_sweep_leaves_a_proclaimed_second_opportunity(failed_units):
     assert result.count == 0
     assert len(result.skipped) == 3
     assert all("proclaimed" in reason for _, reason in result.skipped)
+
+
+def test_ex2_sweep_reports_a_proclaimed_second_opportunity_once(failed_units):
+    """The defect of the first version: every run re-listed the units of a proclaimed second opportunity. Now the
+    first run reports them skipped (with the reason, kept on a flag) and a repeat reports nothing."""
+    proclaim(failed_units, "SEP", on=date(2027, 9, 10))
+    first = absent_for_unregistered(date(2027, 9, 11))
+    assert (first.count, len(first.skipped)) == (0, 3)
+    flags = DeadlineFlag.objects.filter(rule="EX-2", kind="skipped")
+    assert flags.count() == 3 and all("proclaimed" in f.note for f in flags)
+    again = absent_for_unregistered(date(2027, 9, 12))
+    assert (again.count, again.skipped) == (0, ())
+    assert flags.count() == 3
+
+
+def test_ex2_repeat_is_cheap(failed_units, django_assert_max_num_queries):
+    """A repeat finds nothing to do with a few bulk reads, whatever the number of records (one year here: the
+    years, the due lines, the tolerated decisions)."""
+    absent_for_unregistered(date(2027, 8, 9))
+    with django_assert_max_num_queries(4):
+        again = absent_for_unregistered(date(2027, 8, 10))
+    assert (again.count, again.skipped) == (0, ())
+
+
+def test_ex2_a_year_without_a_second_period_is_reported_once(failed_units):
+    # The period is in use by Bram's result (protected): make it a first-opportunity period instead.
+    ExamPeriod.objects.filter(academic_year=failed_units["year"], opportunity=2).update(opportunity=1)
+    first = absent_for_unregistered(date(2027, 8, 9))
+    assert first.count == 0 and len(first.skipped) == 1
+    assert "no second-opportunity exam period" in first.skipped[0][1]
+    assert absent_for_unregistered(date(2027, 8, 10)).skipped == ()
+
+
+def test_ex2_upcoming_lists_the_closing_per_programme(failed_units):
+    due = upcoming_second_opportunity(date(2027, 7, 25), date(2027, 8, 24))
+    assert [(d.rule, d.due_on, d.programme) for d in due] == [("EX-2", date(2027, 8, 8), "BA-BIO")]
+    assert due[0].what.endswith(": 3")
+    assert upcoming_second_opportunity(date(2027, 8, 9), date(2027, 9, 8)) == []
