@@ -110,6 +110,8 @@ EXAMINATION_MENU = (
     ("appeals:committee_appeals", _("Appeals committee")),
     ("appeals:ombuds_workspace", _("Ombudsperson")),
     ("appeals:ombuds_assignments", _("Ombudspersons")),
+    ("enrolment:outbox", _("Outbox")),
+    ("enrolment:deadlines", _("Deadlines")),
 )
 
 
