@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.calendar import holidays_around
+from config.sweeps import Ref
+from enrolment.flags import raise_flag
 from examinations.models import Irregularity, StudyProgressDecision
 
 from .. import rules
@@ -88,6 +90,19 @@ def _note_on_file(appeal: Appeal, note: str, by) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Intake
 
+#: AP-2's marks on an appeal (``enrolment.models.DeadlineFlag``): an appeal lodged after its window closed.
+LATE_FLAG = ("AP-2", "late")
+
+
+def flag_late(appeal: Appeal, flagged_on: date, note: str = ""):
+    """AP-2 (UH 19.3.2): mark a late appeal once (the intake when it registers one, the AP-2 sweep for appeals that
+    came in otherwise, e.g. by a dataset import). Returns the new flag, or None when it was marked before."""
+    rule, kind = LATE_FLAG
+    return raise_flag(rule=rule, kind=kind, ref=Ref("appeals.appeal", appeal.pk, appeal.reference),
+                      due_on=appeal.lodge_by, flagged_on=flagged_on, programme_id=appeal.programme_id,
+                      note=note or f"postmarked {appeal.postmarked_on.isoformat()}, after the last day "
+                                   f"{appeal.lodge_by.isoformat()} (AP-2)")
+
 
 @dataclass(frozen=True)
 class IntakeDates:
@@ -149,9 +164,10 @@ def register_appeal(*, student, decision_kind: str, postmarked_on: date, receive
 
     The contested decision is a recorded study-progress decision (an exam decision), an irregularity decision (an
     exam-related disciplinary decision) or any other kind of AP-1 described by hand. ``lodge_by`` (AP-2) and
-    ``decide_by`` (AP-7) are computed and stored. A late letter is registered all the same and shows as late: the
-    committee decides on admissibility (UH 19.4.2). With the same ``intake_key`` (a double submit) the appeal
-    already made is returned, ``created`` False. The reference is APP-<year of receipt>-<number>.
+    ``decide_by`` (AP-7) are computed and stored. A late letter is registered all the same and shows as late (a
+    note on its first transition and the AP-2 ``late`` flag): the committee decides on admissibility (UH 19.4.2).
+    With the same ``intake_key`` (a double submit) the appeal already made is returned, ``created`` False. The
+    reference is APP-<year of receipt>-<number>.
     """
     description = (description or "").strip()
     if contested_decision is not None and contested_irregularity is not None:
@@ -222,6 +238,8 @@ def register_appeal(*, student, decision_kind: str, postmarked_on: date, receive
             note += " " + _("Conservatory appeal (AP-4): the arguments follow after the inspection.")
         AppealTransition.objects.create(appeal=appeal, from_status="", to_status=AppealStatus.RECEIVED, by=by,
                                         note=note)
+        if not dates.in_time:
+            flag_late(appeal, flagged_on=today or received_on)
     return appeal, True
 
 
