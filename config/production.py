@@ -1,7 +1,9 @@
 """Production settings: the base settings plus the hardening ``check --deploy`` asks for.
 
 Use with ``DJANGO_SETTINGS_MODULE=config.production``; requires DJANGO_SECRET_KEY, DATABASE_URL and
-DJANGO_ALLOWED_HOSTS, and REDIS_URL for Celery.
+DJANGO_ALLOWED_HOSTS, and REDIS_URL for Celery. Mail goes out by SMTP: DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT,
+DJANGO_EMAIL_HOST_USER, DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL ("1"),
+DJANGO_EMAIL_TIMEOUT (seconds), DJANGO_DEFAULT_FROM_EMAIL; DJANGO_EMAIL_BACKEND names another backend.
 """
 
 import os
@@ -26,3 +28,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Mail (the notification outbox, enrolment/outbox.py). SMTP unless DJANGO_EMAIL_BACKEND names another backend:
+# the console backend of the base settings would mark every notice sent without sending it. The timeout keeps a
+# mail server that hangs from holding a notice (and its worker) for ever; the outbox then tries again later.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0") == "1"  # STARTTLS, usually port 587
+EMAIL_USE_SSL = os.environ.get("DJANGO_EMAIL_USE_SSL", "0") == "1"  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise RuntimeError("config.production: set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both.")

@@ -4,10 +4,14 @@
 Acceptance: "With the mail backend failing, notices stay in the outbox and go out once it recovers; none twice."
 """
 
+import os
 import smtplib
+import subprocess
+import sys
 import threading
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -19,6 +23,7 @@ from config.sweeps import Ref
 from enrolment import outbox, tasks
 from enrolment.models import Notice, NoticeAudience, NoticeStatus
 
+ROOT = Path(__file__).resolve().parents[2]
 # A moment after every notice a test stores (they are due from the moment they are stored).
 T0 = timezone.now().replace(microsecond=0) + timedelta(hours=1)
 
@@ -317,3 +322,28 @@ def test_two_workers_at_once_send_each_notice_once(mailbox):
     subjects = mailbox.subjects()
     assert len(subjects) == 30 and set(subjects.values()) == {1}
     assert set(Notice.objects.values_list("status", "attempts")) == {(NoticeStatus.SENT, 1)}
+
+
+def test_production_sends_by_smtp_configured_from_the_environment(tmp_path):
+    """config.production: SMTP by default (never the console backend of the base settings), from DJANGO_EMAIL_*."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.production", "DJANGO_SECRET_KEY": "k" * 60,
+           "DATABASE_URL": "postgres://eel@db.example.org/eel", "DJANGO_EMAIL_HOST": "smtp.example.org",
+           "DJANGO_EMAIL_PORT": "587", "DJANGO_EMAIL_USE_TLS": "1", "DJANGO_EMAIL_HOST_USER": "eel",
+           "DJANGO_EMAIL_HOST_PASSWORD": "secret", "DJANGO_DEFAULT_FROM_EMAIL": "EEL Office <office@uni.example>"}
+    env.pop("DJANGO_EMAIL_BACKEND", None)
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT, "
+            "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD)")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
+                         check=True)
+    assert run.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "587", "True",
+                                  "False", "30", "eel", "secret"]
+    both = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_EMAIL_USE_SSL": "1"},
+                          capture_output=True, text=True, cwd=ROOT)
+    assert both.returncode != 0 and "not both" in both.stderr
+
+
+def test_the_message_id_names_the_notice_and_the_sender_domain(settings, db):
+    settings.DEFAULT_FROM_EMAIL = "EEL Office <office@uni.example>"
+    notice = make("t.1")
+    assert outbox.message_id(notice) == f"<notice.{notice.pk}.{notice.created_at:%Y%m%d%H%M%S}@uni.example>"
