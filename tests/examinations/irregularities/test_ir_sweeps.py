@@ -3,8 +3,6 @@ told; reasoned decisions not sent within 5 (rector: 10) calendar days are flagge
 
 from datetime import date
 
-import pytest
-
 from appeals.models import OmbudsAssignment
 from enrolment.models import DeadlineFlag, Notice
 from examinations.models import CommitteeMember, IrregularityStatus
