@@ -26,7 +26,7 @@ from config.calendar import holidays_around
 from config.regulations import DEFAULT_CODE, Regulations, get_regulations
 from config.sweeps import Ref
 from enrolment.models import AcademicYear, Notice, NoticeAudience, NoticeStatus
-from enrolment.outbox import notify
+from enrolment.outbox import notify, withdraw
 from examinations.models import Result, ResultProcedure, StudyProgressDecision
 from examinations.models.results import DecisionProcedure
 from examinations.queries import deliberation_proposal
@@ -270,13 +270,9 @@ def invitation_sent_at(hearing: AppealHearing) -> datetime | None:
 
 
 def withdraw_notice(key: str, reason: str) -> bool:
-    """Keep a notice that waits in the outbox from going out (an invitation to a hearing that was replaced): it is
-    marked not sent, with the reason. Waits for a delivery in progress; a notice already sent stays sent."""
-    notice = Notice.objects.select_for_update().filter(key=key, status=NoticeStatus.PENDING).first()
-    if notice is None:
-        return False
-    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.FAILED, last_error=f"Withdrawn: {reason}"[:2000])
-    return True
+    """Keep a notice that waits in the outbox from going out (an invitation to a hearing that was replaced): the
+    outbox marks it not sent, with the reason, never to be sent again (``enrolment.outbox.withdraw``)."""
+    return withdraw(key, reason)
 
 
 @transaction.atomic
