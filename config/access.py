@@ -111,6 +111,7 @@ EXAMINATION_MENU = (
     ("appeals:ombuds_workspace", _("Ombudsperson")),
     ("appeals:ombuds_assignments", _("Ombudspersons")),
     ("enrolment:outbox", _("Outbox")),
+    ("enrolment:deadlines", _("Deadlines")),
 )
 
 
