@@ -9,7 +9,8 @@ How a notice goes out
 How one notice is sent (``deliver``), in two short transactions
     1. *Claim*: lock the row if it waits and is due, skipping a row another worker holds (``skip_locked``). Count
        the attempt, move ``next_attempt_at`` to the back-off time and write :data:`INTERRUPTED` as the error, as if
-       the attempt had already failed; commit. From now on no other worker finds it due.
+       the attempt had already failed; commit. From now on no other worker finds it due. (``deliver_due`` claims
+       a small batch in one transaction, then sends them one by one.)
     2. *Send*: lock the row again and check that the attempt is still ours and the notice still to be sent
        (the fence: ``attempts``, status and the "interrupted" note; a later claim or a :func:`withdraw` changes
        them). Send while the row is locked, then mark it sent, or write the mail server's error, in the same
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import enum
 import smtplib
+import socket
 import time
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -158,7 +160,7 @@ def _is_permanent(error: Exception) -> bool:
 
 
 class Outcome(enum.Enum):
-    SKIPPED = "skipped"  # not waiting, not due, or held by another worker
+    SKIPPED = "skipped"  # no longer ours (claimed again by another worker, withdrawn)
     SENT = "sent"
     FAILED = "failed"  # this attempt failed (the notice waits again, or was given up)
 
@@ -180,10 +182,29 @@ def _claim(notice_id: int, now: datetime) -> int | None:
         return attempt
 
 
-def _deliver(notice_id: int, now: datetime, connection=None) -> Outcome:
-    attempt = _claim(notice_id, now)
-    if attempt is None:
-        return Outcome.SKIPPED
+def _claim_batch(now: datetime, limit: int) -> list[tuple[int, int]]:
+    """Step 1 of :func:`deliver` for up to ``limit`` due notices at once (oldest first): ``(id, attempt)`` of
+    those this worker now owns. One transaction and a few statements for the lot."""
+    with transaction.atomic():
+        rows = list(Notice.objects.select_for_update(skip_locked=True)
+                    .filter(status=NoticeStatus.PENDING, next_attempt_at__lte=now)
+                    .order_by("next_attempt_at", "id").values_list("pk", "attempts", "last_error")[:limit])
+        given_up = {pk for pk, attempts, error in rows if attempts >= MAX_ATTEMPTS and error == INTERRUPTED}
+        if given_up:
+            Notice.objects.filter(pk__in=given_up).update(status=NoticeStatus.FAILED)
+        claimed = [(pk, attempts + 1) for pk, attempts, _error in rows if pk not in given_up]
+        by_attempt: dict[int, list[int]] = {}
+        for pk, attempt in claimed:
+            by_attempt.setdefault(attempt, []).append(pk)
+        for attempt, pks in by_attempt.items():
+            Notice.objects.filter(pk__in=pks).update(attempts=attempt, next_attempt_at=now + retry_delay(attempt),
+                                                     last_error=INTERRUPTED)
+        return claimed
+
+
+def _send(notice_id: int, attempt: int, connection=None) -> tuple[Outcome, Exception | None]:
+    """Step 2 of :func:`deliver`: send the claimed ``attempt`` of the notice, under its row lock; the outcome and
+    the mail error, if any."""
     with transaction.atomic():
         # Blocking lock: whoever holds the row (a withdrawal, a worker whose claim expired) finishes first; the
         # fence then tells whether the attempt is still ours and the notice still to be sent.
@@ -191,7 +212,7 @@ def _deliver(notice_id: int, now: datetime, connection=None) -> Outcome:
                   .filter(pk=notice_id, attempts=attempt, status=NoticeStatus.PENDING, last_error=INTERRUPTED)
                   .first())
         if notice is None:
-            return Outcome.SKIPPED
+            return Outcome.SKIPPED, None
         try:
             if not notice.to.strip():
                 raise ValueError(NO_ADDRESS)
@@ -201,41 +222,67 @@ def _deliver(notice_id: int, now: datetime, connection=None) -> Outcome:
                 message.attach(notice.attachment_name, bytes(notice.attachment or b""), notice.attachment_type)
             message.send(fail_silently=False)
         except Exception as error:  # noqa: BLE001 - any mail failure: keep the notice, try again or give up
-            error_words = str(error) if str(error) == NO_ADDRESS else f"{type(error).__name__}: {error}"
             give_up = attempt >= MAX_ATTEMPTS or _is_permanent(error)
             Notice.objects.filter(pk=notice_id).update(
-                last_error=error_words[:2000], status=NoticeStatus.FAILED if give_up else NoticeStatus.PENDING)
+                last_error=_words(error), status=NoticeStatus.FAILED if give_up else NoticeStatus.PENDING)
             if connection is not None:
                 _close_quietly(connection)  # a broken connection: the next message opens a new one
-            return Outcome.FAILED
+            return Outcome.FAILED, error
         Notice.objects.filter(pk=notice_id).update(status=NoticeStatus.SENT, sent_at=timezone.now(), last_error="")
-        return Outcome.SENT
+        return Outcome.SENT, None
+
+
+def _words(error: Exception) -> str:
+    return (str(error) if str(error) == NO_ADDRESS else f"{type(error).__name__}: {error}")[:2000]
+
+
+def _server_unusable(error: Exception) -> bool:
+    """The mail server cannot be reached or refuses us (not one message or address): the next message would
+    fail the same way."""
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPAuthenticationError):
+        return False  # an answer about this message (sender, data)
+    return isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                              smtplib.SMTPAuthenticationError, ConnectionError, TimeoutError, socket.gaierror))
+
+
+def _release(claimed: list[tuple[int, int]], error: Exception) -> None:
+    """Claimed notices not tried because the server is unusable: this attempt failed with the same error."""
+    for attempt in {attempt for _pk, attempt in claimed}:
+        pks = [pk for pk, a in claimed if a == attempt]
+        Notice.objects.filter(pk__in=pks, attempts=attempt, status=NoticeStatus.PENDING,
+                              last_error=INTERRUPTED).update(
+            last_error=_words(error), status=NoticeStatus.FAILED if attempt >= MAX_ATTEMPTS else NoticeStatus.PENDING)
 
 
 def deliver(notice_id: int, *, now: datetime | None = None) -> bool:
     """Send one waiting notice if it is due; ``True`` when it went out now."""
-    return _deliver(notice_id, now or timezone.now()) is Outcome.SENT
+    attempt = _claim(notice_id, now or timezone.now())
+    return attempt is not None and _send(notice_id, attempt)[0] is Outcome.SENT
 
 
-def deliver_due(*, now: datetime | None = None, batch: int = 200, time_budget: float = 50.0) -> int:
-    """Send every waiting notice that is due, oldest first, in batches over one mail connection, until none is
-    due or ``time_budget`` seconds have passed (the beat starts another run every minute; runs at the same time
-    share the work). The number sent."""
+def deliver_due(*, now: datetime | None = None, batch: int = 25, time_budget: float = 50.0) -> int:
+    """Send every waiting notice that is due, oldest first, over one mail connection: claim ``batch`` of them,
+    send those, and again, until none is due or ``time_budget`` seconds have passed (the beat starts another run
+    every minute; runs at the same time share the work, a batch each). When the mail server cannot be reached,
+    the rest of the batch is not tried (each would wait for the same timeout) but fails with the same error,
+    and the run ends. The number sent."""
     started = time.monotonic()
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
-    except Exception:  # noqa: BLE001 - the mail server is down: each notice's attempt records the error
+    except Exception:  # noqa: BLE001 - the mail server is down: the first attempt records the error
         pass
     sent = 0
     try:
         while True:
-            moment = now or timezone.now()
-            ids = list(Notice.objects.filter(status=NoticeStatus.PENDING, next_attempt_at__lte=moment)
-                       .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:batch])
-            outcomes = [_deliver(pk, moment, connection) for pk in ids]
-            sent += outcomes.count(Outcome.SENT)
-            if all(o is Outcome.SKIPPED for o in outcomes) or time.monotonic() - started > time_budget:
+            claimed = _claim_batch(now or timezone.now(), batch)
+            for i, (pk, attempt) in enumerate(claimed):
+                outcome, error = _send(pk, attempt, connection)
+                sent += outcome is Outcome.SENT
+                if error is not None and _server_unusable(error):
+                    _release(claimed[i + 1:], error)
+                    return sent
+            if not claimed or time.monotonic() - started > time_budget:
                 return sent  # nothing due, or all of it held by other workers, or time for the next run
     finally:
         _close_quietly(connection)

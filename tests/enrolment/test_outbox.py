@@ -203,6 +203,28 @@ def test_an_error_that_trying_again_cannot_cure_gives_up_at_once(mailbox, monkey
     assert busy.status == NoticeStatus.PENDING and "Try again later" in busy.last_error  # 4xx: tried again
 
 
+@pytest.mark.django_db
+def test_a_mail_server_that_cannot_be_reached_is_tried_once_per_run_not_once_per_notice(mailbox, monkeypatch):
+    """Each try would wait for the connection timeout: the run stops at the first, and the notices it had
+    claimed fail this attempt with the same error (and wait for their next one)."""
+    for i in range(30):
+        make(f"t.{i}")
+    tries = []
+
+    def refused(self, messages):
+        tries.append(messages[0].to)
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(testing_mail.SwitchableBackend, "send_messages", refused)
+    assert outbox.deliver_due(now=T0) == 0
+    assert len(tries) == 1
+    claimed = Notice.objects.filter(attempts=1)
+    assert claimed.count() == 25  # one batch
+    assert set(claimed.values_list("status", "last_error")) == {
+        (NoticeStatus.PENDING, "ConnectionRefusedError: [Errno 111] Connection refused")}
+    assert Notice.objects.filter(attempts=0, last_error="").count() == 5  # not claimed: due for the next run
+
+
 class WorkerDied(BaseException):
     """What a killed process looks like from inside: nothing after it runs, its transaction is rolled back."""
 
