@@ -24,8 +24,8 @@ When a worker dies
       says "waiting, interrupted", so the notice is sent again after the back-off. This window (the time of one
       commit) is the only way a notice can go out twice, and no outbox can close it: the mail server and the
       database share no transaction. We choose "at least once" (a lost decision letter is worse than a double
-      one), and every copy carries the same ``Message-ID`` (:func:`message_id`), by which mail systems recognise
-      and drop the copy.
+      one), and every copy carries the same ``Message-ID`` (:func:`message_id`), by which mail servers and
+      clients that deduplicate recognise the copy.
     * a notice that kills its worker every time is counted each time and given up after ``MAX_ATTEMPTS``
       (by the claim that finds the last attempt interrupted).
 
