@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from config.calendar import holidays_around
 from config.sweeps import Due, Ref, SweepResult
 from enrolment.flags import raise_flag
-from enrolment.models import AcademicYear, DeadlineFlag, NoticeAudience, ProgrammeLine
+from enrolment.models import AcademicYear, DeadlineFlag, NoticeAudience, ProgrammeLine, StudyContract
 from enrolment.outbox import notify
 from students.models import Student
 
@@ -126,19 +126,21 @@ def _tolerated(year: AcademicYear, student_ids) -> set[tuple[int, str]]:
             for p in d.packages or () for code in (p.get("tolerated") or ())}
 
 
-def _ex2_due(year: AcademicYear, closes: date) -> list[dict]:
+def _ex2_due(year: AcademicYear, closes: date, leave_out: frozenset[int] | set[int] = frozenset()) -> list[dict]:
     """The lines of ``year`` for which EX-2 records ``A`` (pure rule: ``absent_for_unregistered``), as values.
 
     The database leaves out what cannot be due (a credit certificate at the first opportunity, a registration,
-    a second-opportunity result, a line reported skipped before), so a repeat reads only the tolerated fails."""
+    a second-opportunity result, a line reported skipped before, the programmes ``leave_out``), so a repeat
+    reads only the tolerated fails."""
     key = {"student_id": OuterRef("student_id"), "academic_year_id": year.pk,
            "course_unit_id": OuterRef("course_unit_id")}
     current = Result.objects.filter(**key, is_current=True)
     failed_first = (current.filter(opportunity=1).exclude(outcome=Outcome.PASS)
-                    .exclude(outcome=Outcome.NUMERIC, grade__gte=result_rules.PASS_GRADE))
+                    .exclude(outcome=Outcome.NUMERIC, grade__gte=result_rules.PASS_GRADE).order_by())
     rows = (ProgrammeLine.objects
             .filter(academic_year=year, removed_on__isnull=True, exempted=False, course_unit__opportunities=2)
             .filter(Q(contract__deregistered_on__isnull=True) | Q(contract__deregistered_on__gt=closes))
+            .exclude(contract__programme_id__in=leave_out)
             .filter(Exists(failed_first))
             .exclude(Exists(current.filter(opportunity=2)))
             .exclude(Exists(SecondOpportunityRegistration.objects.filter(**key)))
@@ -163,39 +165,63 @@ def _still_due(line: ProgrammeLine) -> bool:
                 or Result.objects.filter(**key, opportunity=2, is_current=True).exists())
 
 
+def _report_proclaimed(skipped: list, year: AcademicYear, period: ExamPeriod, proclamations: dict, done: set,
+                       due: list[dict], closes: date, as_of: date) -> None:
+    """EX-8: a programme whose second opportunity is proclaimed gets no ``A`` any more (its results are final).
+    Reported once per proclamation, with the number of units concerned (none: recorded, not reported)."""
+    for programme_id, p in sorted(proclamations.items()):
+        if programme_id in done:
+            continue
+        n = sum(1 for r in due if r["contract__programme_id"] == programme_id)
+        ref = Ref(M_PROCLAMATION, p.pk, f"{p.programme.code} {year.code} {period.code}")
+        reason = (proclaimed_refusal() + " "
+                  + _("Failed units not registered by %(date)s that get no A: %(n)d.")
+                  % {"date": closes.isoformat(), "n": n})
+        flag = raise_flag(rule="EX-2", kind=SKIPPED, ref=ref, due_on=closes, flagged_on=as_of,
+                          programme_id=programme_id, note=reason)
+        if flag is not None and n:
+            skipped.append((ref, reason))
+
+
 def absent_for_unregistered(as_of: date) -> SweepResult:
     """EX-2 sweep: ``A`` for the second opportunity of every failed, unregistered unit of each academic year
     whose registration closed before ``as_of``.
 
-    A unit whose second opportunity is already proclaimed for its programme (or that ``record_result`` refuses
-    for another lasting reason) gets no ``A``: it is reported skipped once, with the reason, and left out of
-    every later run. A year without a second-opportunity exam period is reported once too; its units get their
-    ``A`` on the first run after the period is added."""
+    Reported once, never on every run: a programme whose second opportunity is already proclaimed (its units
+    get no ``A``: one report per proclamation, and the programme is left out from then on; a year whose
+    programmes are all proclaimed and reported is not read again), a unit that ``record_result`` refuses for
+    another reason (a ``skipped`` flag on the line), a year without a second-opportunity exam period (its units
+    get their ``A`` on the first run after the period is added)."""
     affected, skipped = [], []
     for year in AcademicYear.objects.order_by("starts_on"):
         rr = year.rules.results
         if rr is None or not result_rules.second_opportunity_closed(as_of, year.ends_on, rr):
             continue
         closes = result_rules.second_opportunity_window(year.ends_on, rr)[1]
-        due = _ex2_due(year, closes)
-        if not due:
-            continue
         period = ExamPeriod.objects.filter(academic_year=year, opportunity=2).order_by("starts_on").first()
         if period is None:
-            _skip_once(skipped, "EX-2", Ref(M_YEAR, year.pk, year.code),
-                       _("%(year)s has no second-opportunity exam period: failed units not registered: %(n)d.")
-                       % {"year": year.code, "n": len(due)}, closes, as_of)
+            if not DeadlineFlag.objects.filter(rule="EX-2", kind=SKIPPED, model=M_YEAR, pk_value=year.pk).exists():
+                due = _ex2_due(year, closes)
+                if due:
+                    _skip_once(skipped, "EX-2", Ref(M_YEAR, year.pk, year.code),
+                               _("%(year)s has no second-opportunity exam period: failed units not registered: "
+                                 "%(n)d.") % {"year": year.code, "n": len(due)}, closes, as_of)
             continue
-        proclaimed = set(Proclamation.objects.filter(exam_period=period).values_list("programme_id", flat=True))
-        lines = ProgrammeLine.objects.select_related("contract", "course_unit").in_bulk(
-            [r["pk"] for r in due if r["contract__programme_id"] not in proclaimed])
+        proclamations = {p.programme_id: p for p in
+                         Proclamation.objects.filter(exam_period=period).select_related("programme")}
+        reported = set(DeadlineFlag.objects.filter(
+            rule="EX-2", kind=SKIPPED, model=M_PROCLAMATION, pk_value__in=[p.pk for p in proclamations.values()])
+            .values_list("pk_value", flat=True))
+        done = {programme_id for programme_id, p in proclamations.items() if p.pk in reported}
+        if done and set(StudyContract.objects.filter(academic_year=year).values_list("programme_id", flat=True)
+                        .distinct()) <= done:
+            continue  # every programme proclaimed and reported: no A can be recorded in this year any more
+        due = _ex2_due(year, closes, leave_out=done)
+        _report_proclaimed(skipped, year, period, proclamations, done, due, closes, as_of)
+        due = [r for r in due if r["contract__programme_id"] not in proclamations]
+        lines = ProgrammeLine.objects.select_related("contract", "course_unit").in_bulk([r["pk"] for r in due])
         for row in due:
             label = f"{row['student__number']} {row['course_unit__code']} {year.code}"
-            ref = Ref(M_LINE, row["pk"], label)
-            programme_id = row["contract__programme_id"]
-            if programme_id in proclaimed:
-                _skip_once(skipped, "EX-2", ref, proclaimed_refusal(), closes, as_of, programme_id)
-                continue
             line = lines[row["pk"]]
             try:
                 with transaction.atomic():
@@ -207,7 +233,8 @@ def absent_for_unregistered(as_of: date) -> SweepResult:
                         reason=f"EX-2 (UH 12.2.5): not registered for the second opportunity by "
                                f"{closes.isoformat()}.")
             except ResultRefused as refused:
-                _skip_once(skipped, "EX-2", ref, str(refused), closes, as_of, programme_id)
+                _skip_once(skipped, "EX-2", Ref(M_LINE, row["pk"], label), str(refused), closes, as_of,
+                           row["contract__programme_id"])
                 continue
             affected.append(Ref(M_RESULT, result.pk, f"{label}: A (opportunity 2)"))
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))

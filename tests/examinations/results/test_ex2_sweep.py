@@ -12,7 +12,7 @@ from examinations.models import ExamPeriod, Outcome, Result, ResultProcedure, St
 from examinations.rules import results as result_rules
 from examinations.rules.deliberation import Attempt
 from examinations.services import results as services
-from examinations.services.results import record_result
+from examinations.services.results import ResultRefused, record_result
 from examinations.services.sweeps import absent_for_unregistered, upcoming_second_opportunity
 
 from .conftest import line, proclaim
@@ -117,8 +117,9 @@ def test_ex2_sweep_leaves_a_proclaimed_second_opportunity(failed_units):
     proclaim(failed_units, "SEP", on=date(2027, 9, 10))
     result = absent_for_unregistered(date(2027, 9, 11))
     assert result.count == 0
-    assert len(result.skipped) == 3
-    assert all("proclaimed" in reason for _, reason in result.skipped)
+    assert [(ref.model, ref.label) for ref, _ in result.skipped] == [("examinations.proclamation",
+                                                                     "BA-BIO 2026-2027 SEP")]
+    assert "proclaimed" in result.skipped[0][1] and result.skipped[0][1].endswith(": 3.")
 
 
 def test_ex2_sweep_reports_a_proclaimed_second_opportunity_once(failed_units):
@@ -126,19 +127,39 @@ def test_ex2_sweep_reports_a_proclaimed_second_opportunity_once(failed_units):
     first run reports them skipped (with the reason, kept on a flag) and a repeat reports nothing."""
     proclaim(failed_units, "SEP", on=date(2027, 9, 10))
     first = absent_for_unregistered(date(2027, 9, 11))
-    assert (first.count, len(first.skipped)) == (0, 3)
-    flags = DeadlineFlag.objects.filter(rule="EX-2", kind="skipped")
-    assert flags.count() == 3 and all("proclaimed" in f.note for f in flags)
+    assert (first.count, len(first.skipped)) == (0, 1)
+    flag = DeadlineFlag.objects.get(rule="EX-2", kind="skipped")
+    assert (flag.model, flag.programme_id) == ("examinations.proclamation", failed_units["ba"].pk)
+    assert "proclaimed" in flag.note
     again = absent_for_unregistered(date(2027, 9, 12))
     assert (again.count, again.skipped) == (0, ())
-    assert flags.count() == 3
+    assert DeadlineFlag.objects.filter(rule="EX-2").count() == 1
+
+
+def test_ex2_a_fully_proclaimed_year_is_not_read_again(failed_units, django_assert_max_num_queries):
+    proclaim(failed_units, "SEP", on=date(2027, 9, 10))
+    absent_for_unregistered(date(2027, 9, 11))
+    with django_assert_max_num_queries(5):  # the years, the period, its proclamations, their flags, programmes
+        assert absent_for_unregistered(date(2027, 9, 12)).skipped == ()
+
+
+def test_ex2_a_refused_unit_is_reported_once(failed_units, monkeypatch):
+    import examinations.services.sweeps as sweeps
+
+    def refuse(*args, **kwargs):
+        raise ResultRefused("refused for the test")
+
+    monkeypatch.setattr(sweeps, "record_result", refuse)
+    first = absent_for_unregistered(date(2027, 8, 9))
+    assert len(first.skipped) == 3 and all(ref.model == "enrolment.programmeline" for ref, _ in first.skipped)
+    assert absent_for_unregistered(date(2027, 8, 10)).skipped == ()
 
 
 def test_ex2_repeat_is_cheap(failed_units, django_assert_max_num_queries):
     """A repeat finds nothing to do with a few bulk reads, whatever the number of records (one year here: the
-    years, the due lines, the tolerated decisions)."""
+    years, its second-opportunity period, the period's proclamations, the due lines, the tolerated decisions)."""
     absent_for_unregistered(date(2027, 8, 9))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         again = absent_for_unregistered(date(2027, 8, 10))
     assert (again.count, again.skipped) == (0, ())
 
