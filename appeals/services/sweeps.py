@@ -1,11 +1,12 @@
 """The appeals' deadline sweeps of ``config.sweeps`` (rules.md section 9): AP-2, AP-6 and AP-7 / AP-8.
 
 Each sweep reads what may be due in a few bulk queries, decides with the pure rules of :mod:`appeals.rules` and
-writes only what changes, one record at a time in its own transaction; the unique key of the flag
-(``enrolment.flags.raise_flag``), the one-to-one of :class:`CouncilRouteWithoutDecision`, the hearing's status
-(changed under the appeal's and the hearing's row locks, as ``plan_hearing`` takes them) and the outbox's notice
-keys make a second run, or a concurrent one, add nothing. A run that finds nothing to do reads and writes nothing
-else. Notices go through the outbox only.
+writes only what changes. Running twice, or on two workers at once, has the effect of running once: the AP-2 sweep
+works in one transaction under its own advisory lock and writes in bulk; the AP-7/AP-8 consequence is written in
+batches with the appeals' rows locked (and :class:`CouncilRouteWithoutDecision` is one per appeal); a ``nearing``
+flag is one per appeal and rule (``enrolment.flags.raise_flag``); a hearing changes status under the appeal's and
+the hearing's row locks, as ``plan_hearing`` takes them; the outbox's notice keys send each notice once. A repeat
+run finds nothing to do in a handful of queries. Notices go through the outbox only.
 
 AP-2 (UH 19.3.2). The 7-day window of every proclamation (exam decisions) and of every notified disciplinary
 decision (an irregularity established, notified by letter or by the rector) closes after its last day
@@ -42,7 +43,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -54,7 +55,7 @@ from config.regulations import DEFAULT_CODE, AppealsCommitteeRules, get_regulati
 from config.sweeps import Due, Ref, SweepResult
 from enrolment.flags import raise_flag
 from enrolment.models import AcademicYear, DeadlineFlag, Notice, NoticeAudience, NoticeStatus
-from enrolment.outbox import notify
+from enrolment.outbox import notify, notify_many
 from examinations.models import Irregularity, Proclamation
 
 from .. import rules
@@ -70,7 +71,7 @@ from ..models import (
     PoolRole,
 )
 from . import committee
-from .intake import LATE_FLAG, flag_late, irregularity_notified_on
+from .intake import LATE_FLAG, irregularity_notified_on
 
 AP2, AP6, AP7, AP8 = "AP-2", "AP-6", "AP-7", "AP-8"
 CLOSED, NOT_INVITED = "closed", "not_invited"
@@ -195,10 +196,26 @@ def _windows(notified_from: date | None, notified_to: date,
     return found
 
 
+def _sweep_lock(key: int) -> None:
+    """One run of a sweep at a time (a transaction-level advisory lock): a concurrent run waits, then finds done
+    what the first did. Lets a sweep write in bulk instead of one savepoint per record."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _flag(rule: str, kind: str, ref: Ref, due_on: date, as_of: date, programme_id: int | None,
+          note: str) -> DeadlineFlag:
+    return DeadlineFlag(rule=rule, kind=kind, model=ref.model, pk_value=ref.pk, label=ref.label[:300], due_on=due_on,
+                        flagged_on=as_of, programme_id=programme_id, note=note)
+
+
+@transaction.atomic
 def close_appeal_windows(as_of: date) -> SweepResult:
     """AP-2 sweep (UH 19.3.2): record once each window that closed on or before ``as_of``, and mark the late
-    appeals the intake did not mark."""
-    affected = []
+    appeals the intake did not mark. One transaction under the sweep's lock, written in bulk."""
+    _sweep_lock(190302)  # UH 19.3.2
+    affected, flags = [], []
     # A window is closed on as_of only when as_of > notified_on + 7 (its last day is never earlier).
     for ref, notified_on, programme_id, _code in _windows(None, as_of - timedelta(days=rules.APPEAL_DAYS + 1),
                                                            open_only=True):
@@ -206,29 +223,32 @@ def close_appeal_windows(as_of: date) -> SweepResult:
         if not rules.ap2_window_closed(notified_on, as_of, holidays):
             continue
         last_day = rules.lodge_by(notified_on, holidays)
-        if raise_flag(rule=AP2, kind=CLOSED, ref=ref, due_on=last_day, flagged_on=as_of, programme_id=programme_id,
-                      note=f"appeal window closed after {last_day.isoformat()} (UH 19.3.2)"):
-            affected.append(Ref(ref.model, ref.pk, f"{ref.label}: appeal window closed after {last_day.isoformat()}"))
+        flags.append(_flag(AP2, CLOSED, ref, last_day, as_of, programme_id,
+                           f"appeal window closed after {last_day.isoformat()} (UH 19.3.2)"))
+        affected.append(Ref(ref.model, ref.pk, f"{ref.label}: appeal window closed after {last_day.isoformat()}"))
 
     rule, kind = LATE_FLAG
     marked = DeadlineFlag.objects.filter(rule=rule, kind=kind, model="appeals.appeal", pk_value=OuterRef("pk"))
     registered = AppealTransition.objects.filter(appeal=OuterRef("pk"), from_status="")
     late = (Appeal.objects.filter(postmarked_on__gt=F("lodge_by"), received_on__lte=as_of).filter(~Exists(marked))
             .annotate(registered=Exists(registered)).order_by("received_on", "pk"))
+    notes = []
     for appeal in late:
         if not rules.ap2_late(appeal.postmarked_on, appeal.lodge_by):
             continue
-        with transaction.atomic():
-            if flag_late(appeal, flagged_on=as_of) is None:
-                continue  # marked by a concurrent run
-            if not appeal.registered:  # the intake wrote no note (a dataset import): the file says it now
-                _note_on_file(appeal.pk, _(
-                    "Postmarked %(postmark)s, after the last day %(last)s (AP-2, UH 19.3.2): late; the committee "
-                    "decides on admissibility.") % {"postmark": appeal.postmarked_on.isoformat(),
-                                                    "last": appeal.lodge_by.isoformat()})
+        words = {"postmark": appeal.postmarked_on.isoformat(), "last": appeal.lodge_by.isoformat()}
+        flags.append(_flag(rule, kind, _appeal_ref(appeal), appeal.lodge_by, as_of, appeal.programme_id,
+                           f"postmarked {words['postmark']}, after the last day {words['last']} (AP-2)"))
+        if not appeal.registered:  # the intake wrote no note (a dataset import): the file says it now
+            notes.append(AppealTransition(
+                appeal=appeal, from_status=appeal.status, to_status=appeal.status, by=None,
+                note=_("Postmarked %(postmark)s, after the last day %(last)s (AP-2, UH 19.3.2): late; the committee "
+                       "decides on admissibility.") % words))
         affected.append(Ref("appeals.appeal", appeal.pk,
-                            f"{appeal.reference}: late (postmarked {appeal.postmarked_on.isoformat()}, last day "
-                            f"{appeal.lodge_by.isoformat()})"))
+                            f"{appeal.reference}: late (postmarked {words['postmark']}, last day {words['last']})"))
+    # ignore_conflicts: an appeal the intake registers at this very moment flags itself; its flag stands.
+    DeadlineFlag.objects.bulk_create(flags, batch_size=2000, ignore_conflicts=True)
+    AppealTransition.objects.bulk_create(notes, batch_size=2000)
     return SweepResult(affected=tuple(affected))
 
 
@@ -447,56 +467,78 @@ def _nearing(state: _DecisionState, as_of: date, people: _Committee) -> bool:
     return True
 
 
-def _overdue(state: _DecisionState, as_of: date, people: _Committee) -> CouncilRouteWithoutDecision | None:
-    appeal = state.appeal
-    ref = _appeal_ref(appeal)
+OVERDUE_BATCH = 500
+
+
+def _overdue(states: list[_DecisionState], as_of: date, people: _Committee) -> list[CouncilRouteWithoutDecision]:
+    """The AP-8 consequence of overdue appeals, in one transaction: their rows locked (in id order, as one appeal
+    at a time is locked by the committee's services), those recorded meanwhile left out, then the flags, the
+    records, the notes and the notices written in bulk."""
+    by_id = {st.appeal.pk: st for st in states}
     with transaction.atomic():
-        committee._lock_appeal(appeal.pk)
-        if CouncilRouteWithoutDecision.objects.filter(appeal_id=appeal.pk).exists():
-            return None  # recorded by a concurrent run
-        route = state.route()
-        raise_flag(rule=state.rule, kind=rules.OVERDUE, ref=ref, due_on=state.due, flagged_on=as_of,
-                   programme_id=appeal.programme_id,
-                   note=f"no decision notified by {state.due.isoformat()}; the Council for Disputes until "
-                        f"{route.council_by.isoformat()} (UH 19.4.7-8)")
-        letter_written = AppealDecision.objects.filter(appeal_id=appeal.pk, letter_sent_at__isnull=False).exists()
-        still_open = as_of <= route.council_by
-        tell_student = still_open and not letter_written and bool(appeal.student.email)
-        record = CouncilRouteWithoutDecision.objects.create(
-            appeal_id=appeal.pk, expired_on=route.expired_on, later_date_counted=state.rule == AP8,
-            council_by=route.council_by, recorded_on=as_of, student_notified=tell_student)
-        days = state.rules.council_equivalence_days if appeal.decision_kind == DecisionKind.DIPLOMA_EQUIVALENCE \
-            else state.rules.council_days
-        words = {"reference": appeal.reference, "due": state.due.isoformat(), "from": route.runs_from.isoformat(),
-                 "until": route.council_by.isoformat(), "days": days}
-        if state.rule == AP7:
-            fact = _("No decision on appeal %(reference)s was notified to the student by %(due)s, the end of the "
-                     "committee's 20-day period (UH 19.4.3-5).") % words
-        else:
-            fact = _("No decision on appeal %(reference)s was notified to the student by %(due)s, the later date "
-                     "the committee announced (UH 19.4.7).") % words
-        consequence = _("The student may appeal to the Council for Disputes concerning Study Progress Decisions "
-                        "within %(days)d calendar days from %(from)s, until %(until)s (UH 19.4.7-8).") % words
-        _note_on_file(appeal.pk, f"{fact} {consequence}")
-        if state.later_date is not None and state.rule == AP7:  # announced, but not before the period expired
-            committee.withdraw_notice(committee.later_date_key(appeal.pk),
-                                      "the decision period expired before the later date went out (UH 19.4.7)")
-        if still_open:
-            _tell_committee(people.on(as_of), f"appeals.appeal.{appeal.pk}.{state.rule.lower()}.overdue",
-                            _("Appeal %(reference)s: the decision period expired on %(due)s") % words,
-                            _("Dear member of the appeals committee,\n\n%(fact)s %(consequence)s\n")
-                            % {"fact": fact, "consequence": consequence}, ref)
-        if tell_student:
-            notify(key=f"appeals.appeal.{appeal.pk}.council_route", audience=NoticeAudience.STUDENT,
-                   to=appeal.student.email,
-                   subject=_("Your appeal %(reference)s: no decision by %(due)s; the Council for Disputes") % words,
-                   body=_("Dear %(name)s,\n\nThe internal appeals committee had to notify you of its decision on "
-                          "your appeal %(reference)s by %(due)s (UH 19.4.3-7). No decision has been notified to you "
-                          "by that day. You may therefore lodge an appeal with the Council for Disputes concerning "
-                          "Study Progress Decisions within %(days)d calendar days from %(from)s, that is until "
-                          "%(until)s (UH 19.4.7-8).\n\nThe secretary of the internal appeals committee\n")
-                   % {**words, "name": appeal.student.first_name}, about=ref)
-    return record
+        list(Appeal.objects.select_for_update().filter(pk__in=by_id).order_by("pk").values_list("pk", flat=True))
+        done = set(CouncilRouteWithoutDecision.objects.filter(appeal_id__in=by_id).values_list("appeal_id",
+                                                                                               flat=True))
+        letters = set(AppealDecision.objects.filter(appeal_id__in=by_id, letter_sent_at__isnull=False)
+                      .values_list("appeal_id", flat=True))
+        statuses = dict(Appeal.objects.filter(pk__in=by_id).values_list("pk", "status"))
+        flags, records, notes, notices = [], [], [], []
+        for pk, state in sorted(by_id.items()):
+            if pk in done:
+                continue  # recorded by a concurrent run
+            appeal, route = state.appeal, state.route()
+            ref = _appeal_ref(appeal)
+            still_open = as_of <= route.council_by
+            tell_student = still_open and pk not in letters and bool(appeal.student.email)
+            flags.append(_flag(state.rule, rules.OVERDUE, ref, state.due, as_of, appeal.programme_id,
+                               f"no decision notified by {state.due.isoformat()}; the Council for Disputes until "
+                               f"{route.council_by.isoformat()} (UH 19.4.7-8)"))
+            records.append(CouncilRouteWithoutDecision(
+                appeal_id=pk, expired_on=route.expired_on, later_date_counted=state.rule == AP8,
+                council_by=route.council_by, recorded_on=as_of, student_notified=tell_student))
+            days = state.rules.council_equivalence_days \
+                if appeal.decision_kind == DecisionKind.DIPLOMA_EQUIVALENCE else state.rules.council_days
+            words = {"reference": appeal.reference, "due": state.due.isoformat(),
+                     "from": route.runs_from.isoformat(), "until": route.council_by.isoformat(), "days": days}
+            if state.rule == AP7:
+                fact = _("No decision on appeal %(reference)s was notified to the student by %(due)s, the end of the "
+                         "committee's 20-day period (UH 19.4.3-5).") % words
+            else:
+                fact = _("No decision on appeal %(reference)s was notified to the student by %(due)s, the later "
+                         "date the committee announced (UH 19.4.7).") % words
+            consequence = _("The student may appeal to the Council for Disputes concerning Study Progress Decisions "
+                            "within %(days)d calendar days from %(from)s, until %(until)s (UH 19.4.7-8).") % words
+            notes.append(AppealTransition(appeal_id=pk, from_status=statuses[pk], to_status=statuses[pk], by=None,
+                                          note=f"{fact} {consequence}"))
+            if state.later_date is not None and state.rule == AP7:  # announced, but not before the period expired
+                committee.withdraw_notice(committee.later_date_key(pk),
+                                          "the decision period expired before the later date went out (UH 19.4.7)")
+            if still_open:
+                for audience, user_id, email in people.on(as_of):
+                    notices.append({
+                        "key": f"appeals.appeal.{pk}.{state.rule.lower()}.overdue.{audience}.{user_id}",
+                        "audience": audience, "to": email, "about": ref,
+                        "subject": _("Appeal %(reference)s: the decision period expired on %(due)s") % words,
+                        "body": _("Dear member of the appeals committee,\n\n%(fact)s %(consequence)s\n")
+                        % {"fact": fact, "consequence": consequence}})
+            if tell_student:
+                notices.append({
+                    "key": f"appeals.appeal.{pk}.council_route", "audience": NoticeAudience.STUDENT,
+                    "to": appeal.student.email, "about": ref,
+                    "subject": _("Your appeal %(reference)s: no decision by %(due)s; the Council for Disputes")
+                    % words,
+                    "body": _("Dear %(name)s,\n\nThe internal appeals committee had to notify you of its decision "
+                              "on your appeal %(reference)s by %(due)s (UH 19.4.3-7). No decision has been notified "
+                              "to you by that day. You may therefore lodge an appeal with the Council for Disputes "
+                              "concerning Study Progress Decisions within %(days)d calendar days from %(from)s, that "
+                              "is until %(until)s (UH 19.4.7-8).\n\nThe secretary of the internal appeals "
+                              "committee\n") % {**words, "name": appeal.student.first_name}})
+        # The appeals are locked and their records checked absent: a conflict here would be a bug, not a race.
+        DeadlineFlag.objects.bulk_create(flags, batch_size=2000, ignore_conflicts=True)
+        CouncilRouteWithoutDecision.objects.bulk_create(records, batch_size=2000)
+        AppealTransition.objects.bulk_create(notes, batch_size=2000)
+        notify_many(notices)
+    return records
 
 
 def flag_decision_deadlines(as_of: date) -> SweepResult:
@@ -510,7 +552,7 @@ def flag_decision_deadlines(as_of: date) -> SweepResult:
     nearing_flagged = set(DeadlineFlag.objects.filter(
         kind=rules.NEARING, rule__in=[AP7, AP8], model="appeals.appeal",
         pk_value__in=[s.appeal.pk for s in states]).values_list("rule", "pk_value")) if states else set()
-    people, affected = _Committee(), []
+    people, affected, overdue = _Committee(), [], []
     for state in states:
         stage = state.stage(as_of)
         appeal = state.appeal
@@ -519,11 +561,15 @@ def flag_decision_deadlines(as_of: date) -> SweepResult:
                 affected.append(Ref("appeals.appeal", appeal.pk,
                                     f"{appeal.reference}: decision due by {state.due.isoformat()} ({state.rule})"))
         elif stage == rules.OVERDUE:
-            record = _overdue(state, as_of, people)
-            if record is not None:
-                affected.append(Ref("appeals.appeal", appeal.pk,
-                                    f"{appeal.reference}: no decision by {record.expired_on.isoformat()} "
-                                    f"({state.rule}); Council for Disputes until {record.council_by.isoformat()}"))
+            overdue.append(state)
+    for start in range(0, len(overdue), OVERDUE_BATCH):
+        batch = overdue[start:start + OVERDUE_BATCH]
+        refs = {st.appeal.pk: st for st in batch}
+        for record in _overdue(batch, as_of, people):
+            state = refs[record.appeal_id]
+            affected.append(Ref("appeals.appeal", record.appeal_id,
+                                f"{state.appeal.reference}: no decision by {record.expired_on.isoformat()} "
+                                f"({state.rule}); Council for Disputes until {record.council_by.isoformat()}"))
     return SweepResult(affected=tuple(affected))
 
 
