@@ -11,8 +11,8 @@ records already flagged, so a repeat reads only what may still fall due and find
 sweep cannot handle is reported once (a ``skipped`` flag, with the reason), not on every run.
 
 EX-2 (UH 12.2.5): once the second-opportunity registration has closed (8 August), every failed unit that was not
-registered gets ``A`` for the second opportunity, through :func:`record_result` (procedure ``sweep``), each under
-the student's row lock (the one :func:`register_second_opportunity` takes) and rechecked after it.
+registered gets ``A`` for the second opportunity (procedure ``sweep``), in chunks, under the students' row locks
+(the one :func:`register_second_opportunity` takes) and rechecked after them (see :func:`_record_absent`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from ..rules import deadlines as deadline_rules
 from ..rules import irregularity as irregularity_rules
 from ..rules import results as result_rules
 from ..rules.deliberation import Attempt
-from .results import ResultRefused, proclaimed_refusal, record_result
+from .results import proclaimed_refusal
 
 log = logging.getLogger(__name__)
 
@@ -144,25 +144,17 @@ def _ex2_due(year: AcademicYear, closes: date, leave_out: frozenset[int] | set[i
             .filter(Exists(failed_first))
             .exclude(Exists(current.filter(opportunity=2)))
             .exclude(Exists(SecondOpportunityRegistration.objects.filter(**key)))
-            .exclude(Exists(_flagged("EX-2", SKIPPED, M_LINE)))
             .annotate(first_outcome=Subquery(failed_first.values("outcome")[:1]),
                       first_grade=Subquery(failed_first.values("grade")[:1]))
             .order_by("student__number", "course_unit__code")
-            .values("pk", "student_id", "student__number", "course_unit__code", "course_unit__opportunities",
+            .values("pk", "student_id", "student__number", "course_unit_id", "course_unit__code",
+                    "course_unit__opportunities",
                     "contract__programme_id", "contract__programme__code", "first_outcome", "first_grade"))
     rows = list(rows)
     tolerated = _tolerated(year, {r["student_id"] for r in rows})
     return [r for r in rows if result_rules.absent_for_unregistered(
         r["course_unit__opportunities"], Attempt(1, r["first_outcome"], r["first_grade"]), registered=False,
         tolerated=(r["student_id"], r["course_unit__code"]) in tolerated, has_second_result=False)]
-
-
-def _still_due(line: ProgrammeLine) -> bool:
-    """Rechecked under the lock: another sweep or a registration may have come first."""
-    key = {"student_id": line.student_id, "academic_year_id": line.academic_year_id,
-           "course_unit_id": line.course_unit_id}
-    return not (SecondOpportunityRegistration.objects.filter(**key).exists()
-                or Result.objects.filter(**key, opportunity=2, is_current=True).exists())
 
 
 def _report_proclaimed(skipped: list, year: AcademicYear, period: ExamPeriod, proclamations: dict, done: set,
@@ -189,9 +181,8 @@ def absent_for_unregistered(as_of: date) -> SweepResult:
 
     Reported once, never on every run: a programme whose second opportunity is already proclaimed (its units
     get no ``A``: one report per proclamation, and the programme is left out from then on; a year whose
-    programmes are all proclaimed and reported is not read again), a unit that ``record_result`` refuses for
-    another reason (a ``skipped`` flag on the line), a year without a second-opportunity exam period (its units
-    get their ``A`` on the first run after the period is added)."""
+    programmes are all proclaimed and reported is not read again), a year without a second-opportunity exam
+    period (its units get their ``A`` on the first run after the period is added)."""
     affected, skipped = [], []
     for year in AcademicYear.objects.order_by("starts_on"):
         rr = year.rules.results
@@ -219,25 +210,46 @@ def absent_for_unregistered(as_of: date) -> SweepResult:
         due = _ex2_due(year, closes, leave_out=done)
         _report_proclaimed(skipped, year, period, proclamations, done, due, closes, as_of)
         due = [r for r in due if r["contract__programme_id"] not in proclamations]
-        lines = ProgrammeLine.objects.select_related("contract", "course_unit").in_bulk([r["pk"] for r in due])
-        for row in due:
-            label = f"{row['student__number']} {row['course_unit__code']} {year.code}"
-            line = lines[row["pk"]]
-            try:
-                with transaction.atomic():
-                    Student.objects.select_for_update().filter(pk=line.student_id).first()
-                    if not _still_due(line):
-                        continue
-                    result = record_result(
-                        line, period, Outcome.ABSENT, None, by=None, procedure=ResultProcedure.SWEEP,
-                        reason=f"EX-2 (UH 12.2.5): not registered for the second opportunity by "
-                               f"{closes.isoformat()}.")
-            except ResultRefused as refused:
-                _skip_once(skipped, "EX-2", Ref(M_LINE, row["pk"], label), str(refused), closes, as_of,
-                           row["contract__programme_id"])
-                continue
-            affected.append(Ref(M_RESULT, result.pk, f"{label}: A (opportunity 2)"))
+        for start in range(0, len(due), EX2_CHUNK):
+            affected += _record_absent(year, period, closes, due[start:start + EX2_CHUNK])
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
+
+
+#: Units recorded per transaction: one commit per A made the first run of a large year take minutes.
+EX2_CHUNK = 1000
+
+
+def _record_absent(year: AcademicYear, period: ExamPeriod, closes: date, rows: list[dict]) -> list[Ref]:
+    """Record ``A`` for ``rows`` in one transaction, under the row locks of their students (taken in id order,
+    the lock :func:`register_second_opportunity` takes), rechecked after the locks: a registration, a
+    second-opportunity result (another sweep, an entry) or a proclamation that came meanwhile wins.
+
+    The results are written in bulk, not one by one through :func:`record_result`: each is the first version of
+    a second-opportunity result of an active, non-exempted line in a period not proclaimed for its programme,
+    which is exactly what ``record_result`` writes in that case (version 1, no decision date, no ledger change,
+    procedure ``sweep`` with its reason); the unique key ``result_one_current`` keeps it once."""
+    with transaction.atomic():
+        students = sorted({r["student_id"] for r in rows})
+        list(Student.objects.select_for_update().filter(pk__in=students).order_by("pk").values_list("pk", flat=True))
+        registered = set(SecondOpportunityRegistration.objects.filter(academic_year=year, student_id__in=students)
+                         .values_list("student_id", "course_unit_id"))
+        second = set(Result.objects.filter(academic_year=year, opportunity=2, is_current=True,
+                                           student_id__in=students).values_list("student_id", "course_unit_id"))
+        proclaimed = set(Proclamation.objects.filter(exam_period=period).values_list("programme_id", flat=True))
+        active = set(ProgrammeLine.objects.filter(pk__in=[r["pk"] for r in rows], removed_on__isnull=True,
+                                                  exempted=False)
+                     .filter(Q(contract__deregistered_on__isnull=True) | Q(contract__deregistered_on__gt=closes))
+                     .values_list("pk", flat=True))
+        taken = registered | second
+        todo = [r for r in rows if (r["student_id"], r["course_unit_id"]) not in taken and r["pk"] in active
+                and r["contract__programme_id"] not in proclaimed]
+        reason = (f"EX-2 (UH 12.2.5): not registered for the second opportunity by {closes.isoformat()}.")
+        created = Result.objects.bulk_create([
+            Result(line_id=r["pk"], student_id=r["student_id"], academic_year_id=year.pk,
+                   course_unit_id=r["course_unit_id"], exam_period=period, opportunity=2, outcome=Outcome.ABSENT,
+                   grade=None, version=1, procedure=ResultProcedure.SWEEP, reason=reason) for r in todo])
+    return [Ref(M_RESULT, result.pk, f"{r['student__number']} {r['course_unit__code']} {year.code}: A (opportunity 2)")
+            for r, result in zip(todo, created, strict=True)]
 
 
 def upcoming_second_opportunity(start: date, end: date) -> list[Due]:

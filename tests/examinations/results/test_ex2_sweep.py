@@ -7,12 +7,20 @@ import pytest
 from django.core.management import call_command
 
 from config.regulations import get_regulations
-from enrolment.models import DeadlineFlag, SweepRun, SweepStatus
-from examinations.models import ExamPeriod, Outcome, Result, ResultProcedure, StudyProgressDecision
+from enrolment.models import DeadlineFlag, ProgrammeLine, SweepRun, SweepStatus
+from examinations.models import (
+    ExamPeriod,
+    Outcome,
+    Result,
+    ResultProcedure,
+    SecondOpportunityRegistration,
+    StudyProgressDecision,
+)
 from examinations.rules import results as result_rules
 from examinations.rules.deliberation import Attempt
 from examinations.services import results as services
-from examinations.services.results import ResultRefused, record_result
+from examinations.services import sweeps
+from examinations.services.results import record_result
 from examinations.services.sweeps import absent_for_unregistered, upcoming_second_opportunity
 
 from .conftest import line, proclaim
@@ -143,16 +151,20 @@ def test_ex2_a_fully_proclaimed_year_is_not_read_again(failed_units, django_asse
         assert absent_for_unregistered(date(2027, 9, 12)).skipped == ()
 
 
-def test_ex2_a_refused_unit_is_reported_once(failed_units, monkeypatch):
-    import examinations.services.sweeps as sweeps
-
-    def refuse(*args, **kwargs):
-        raise ResultRefused("refused for the test")
-
-    monkeypatch.setattr(sweeps, "record_result", refuse)
-    first = absent_for_unregistered(date(2027, 8, 9))
-    assert len(first.skipped) == 3 and all(ref.model == "enrolment.programmeline" for ref, _ in first.skipped)
-    assert absent_for_unregistered(date(2027, 8, 10)).skipped == ()
+def test_ex2_rechecks_under_the_lock(failed_units, student_admin):
+    """What was due when read but registered (or removed, or proclaimed) before the locks were taken gets no A."""
+    year = failed_units["year"]
+    closes = date(2027, 8, 8)
+    due = sweeps._ex2_due(year, closes)
+    assert {(r["student__number"], r["course_unit__code"]) for r in due} == {
+        ("2600002", "BIO101"), ("2600002", "BIO103"), ("2600003", "BIO102")}
+    SecondOpportunityRegistration.objects.create(student=failed_units["students"]["bram"], academic_year=year,
+                                                 course_unit=failed_units["units"]["BIO101"],
+                                                 registered_on=date(2027, 8, 8))
+    ProgrammeLine.objects.filter(pk=line(failed_units, "chloe", "BIO102").pk).update(removed_on=date(2027, 8, 1))
+    refs = sweeps._record_absent(year, failed_units["periods"]["SEP"], closes, due)
+    assert [r.label for r in refs] == ["2600002 BIO103 2026-2027: A (opportunity 2)"]
+    assert sweeps._record_absent(year, failed_units["periods"]["SEP"], closes, due) == []
 
 
 def test_ex2_repeat_is_cheap(failed_units, django_assert_max_num_queries):
