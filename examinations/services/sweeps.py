@@ -106,6 +106,13 @@ def _officers(programme_ids, on: date, roles) -> dict[int, dict[str, object]]:
     return out
 
 
+def _batches(items, size: int = 500) -> list[list]:
+    """``items`` in lists of ``size``: a sweep writes each batch in one transaction (one commit per batch, not
+    per record; a record's own ``atomic`` becomes a savepoint)."""
+    items = list(items)
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
 def _date_plus(field: str, days: int) -> ExpressionWrapper:
     return ExpressionWrapper(F(field) + timedelta(days=days), output_field=DateField())
 
@@ -316,7 +323,7 @@ def close_retake_requests(as_of: date) -> SweepResult:
     for r in RetakeRequest.objects.filter(student_id__in={d.student_id for d in decisions}).values(
             "student_id", "academic_year_id", "course_unit__code", "status"):
         requests[(r["student_id"], r["academic_year_id"])][r["course_unit__code"]] = r["status"]
-    for d in decisions:
+    def apply(d) -> None:
         year = d.exam_period.academic_year
         ref = Ref(M_DECISION, d.pk, _decision_label(d))
         rr = year.rules.results
@@ -324,10 +331,10 @@ def close_retake_requests(as_of: date) -> SweepResult:
             _skip_once(skipped, "EX-3", ref, str(_("The %(label)s regulations contain no retake-request period.")
                                                  % {"label": year.rules.label}), d.decided_on, as_of,
                        d.programme_id)
-            continue
+            return
         holidays = holidays_around(d.decided_on)
         if not deadline_rules.retake_window_closed(d.decided_on, as_of, holidays, rr):
-            continue
+            return
         deadline = result_rules.retake_request_deadline(d.decided_on, holidays, rr)
         tolerated = sorted({code for p in d.packages or () for code in (p.get("tolerated") or ())})
         asked = requests[(d.student_id, year.pk)]
@@ -339,10 +346,14 @@ def close_retake_requests(as_of: date) -> SweepResult:
                                                      "granted": ", ".join(granted) or "-"}
         if raise_flag(rule="EX-3", kind=CLOSED, ref=ref, due_on=deadline, flagged_on=as_of,
                       programme_id=d.programme_id, note=note) is None:
-            continue
+            return
         log.info("EX-3 retake window closed: %s; %s", ref.label, note)
         affected.append(Ref(M_DECISION, d.pk, f"{ref.label}: " + _("tolerance final: %(units)s")
                             % {"units": ", ".join(final) or "-"}))
+    for batch in _batches(decisions):
+        with transaction.atomic():
+            for d in batch:
+                apply(d)
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
 
 
@@ -414,7 +425,7 @@ def flag_material_errors(as_of: date) -> SweepResult:
     decided_on = _decision_dates((e.result.exam_period_id, e.result.line.contract.programme_id) for e in errors)
     officers = _officers({e.result.line.contract.programme_id for e in errors}, as_of,
                          (CommitteeRole.CHAIR, CommitteeRole.SECRETARY))
-    for e in errors:
+    def apply(e) -> None:
         result = e.result
         year = result.exam_period.academic_year
         programme_id = result.line.contract.programme_id
@@ -425,7 +436,7 @@ def flag_material_errors(as_of: date) -> SweepResult:
             reason = (_("The %(label)s regulations contain no material-error periods.") % {"label": year.rules.label}
                       if rr is None else _("The result is not proclaimed: there is no decision to count from."))
             _skip_once(skipped, "EX-10", ref, str(reason), e.reported_on, as_of, programme_id)
-            continue
+            return
         people = officers.get(programme_id, {})
         chair, secretary = people.get(CommitteeRole.CHAIR), people.get(CommitteeRole.SECRETARY)
         corrected = (e.correction.outcome, e.correction.grade) if e.correction_id else None
@@ -461,6 +472,10 @@ def flag_material_errors(as_of: date) -> SweepResult:
                         _tell(f"ex10.material_error.{e.pk}.overdue.secretary", NoticeAudience.SECRETARY, secretary,
                               subject, note, ref)
                     affected.append(Ref(M_ERROR, e.pk, f"{ref.label}: " + _("decision overdue")))
+    for batch in _batches(errors):
+        with transaction.atomic():
+            for e in batch:
+                apply(e)
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
 
 
@@ -537,17 +552,17 @@ def flag_late_irregularity_reports(as_of: date) -> SweepResult:
             .select_related("student", "course_unit", "exam_period__academic_year", "committee__programme")
             .order_by("reported_on", "pk"))
     ombudspersons = _ombudspersons(files, as_of) if files else {}
-    for irr in files:
+    def apply(irr) -> None:
         ref = Ref(M_IRREGULARITY, irr.pk, _irregularity_label(irr))
         programme_id = irr.committee.programme_id
         ir = irr.exam_period.academic_year.rules.irregularity
         if ir is None:
             _skip_once(skipped, "IR-1", ref, _("The %(label)s regulations contain no irregularity procedure.")
                        % {"label": irr.exam_period.academic_year.rules.label}, irr.reported_on, as_of, programme_id)
-            continue
+            return
         holidays = holidays_around(irr.discovered_on)
         if not deadline_rules.irregularity_report_flagged(irr.discovered_on, irr.reported_on, as_of, holidays, ir):
-            continue
+            return
         last_day = irregularity_rules.report_deadline(irr.discovered_on, holidays, ir)
         note = _("Discovered on %(discovered)s, reported to the chair on %(reported)s, after %(limit)s (five working "
                  "days, IR-1, UH 18.1.1).") % {"discovered": irr.discovered_on.isoformat(),
@@ -555,7 +570,7 @@ def flag_late_irregularity_reports(as_of: date) -> SweepResult:
         with transaction.atomic():
             if raise_flag(rule="IR-1", kind=LATE_REPORT, ref=ref, due_on=last_day, flagged_on=as_of,
                           programme_id=programme_id, note=note) is None:
-                continue
+                return
             told = _tell(f"ir1.irregularity.{irr.pk}.late_report.ombudsperson", NoticeAudience.OMBUDSPERSON,
                          ombudspersons.get(irr.pk),
                          _("Irregularity reported late (IR-1): %(label)s") % {"label": ref.label},
@@ -565,6 +580,10 @@ def flag_late_irregularity_reports(as_of: date) -> SweepResult:
         if not told:
             label += "; " + _("no ombudsperson with an e-mail address on record to notify")
         affected.append(Ref(M_IRREGULARITY, irr.pk, label))
+    for batch in _batches(files):
+        with transaction.atomic():
+            for irr in batch:
+                apply(irr)
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
 
 
@@ -600,16 +619,16 @@ def flag_late_sanction_notices(as_of: date) -> SweepResult:
                                                                                    ir.rector_letter_days)))
         else:
             files = files.exclude(Exists(_flagged("IR-5", SKIPPED, M_IRREGULARITY)))
-        for irr in files:
+        def apply(irr, ir=ir, year=year) -> None:
             ref = Ref(M_IRREGULARITY, irr.pk, _irregularity_label(irr))
             programme_id = irr.committee.programme_id
             if ir is None:
                 _skip_once(skipped, "IR-5", ref, _("The %(label)s regulations contain no irregularity procedure.")
                            % {"label": year.rules.label}, irr.decided_on, as_of, programme_id)
-                continue
+                return
             if not deadline_rules.sanction_notice_overdue(irr.decided_on, irr.referred_to_rector, irr.letter_sent_on,
                                                           as_of, ir):
-                continue
+                return
             last_day = irregularity_rules.letter_deadline(irr.decided_on, irr.referred_to_rector, ir)
             article = "UH 18.3.3" if irr.referred_to_rector else "UH 18.3.2"
             note = _("Decided on %(decided)s: the reasoned decision reaches the student by %(limit)s (IR-5, "
@@ -620,13 +639,17 @@ def flag_late_sanction_notices(as_of: date) -> SweepResult:
             with transaction.atomic():
                 if raise_flag(rule="IR-5", kind=OVERDUE, ref=ref, due_on=last_day, flagged_on=as_of,
                               programme_id=programme_id, note=note) is None:
-                    continue
+                    return
                 if irr.letter_sent_on is None:
                     _tell(f"ir5.irregularity.{irr.pk}.overdue.chair", NoticeAudience.CHAIR, bureau_chair(irr, as_of),
                           _("Decision on an irregularity not sent in time (IR-5): %(label)s") % {"label": ref.label},
                           note, ref)
             affected.append(Ref(M_IRREGULARITY, irr.pk, f"{ref.label}: " + (
                 _("decision not sent") if irr.letter_sent_on is None else _("decision sent late"))))
+        for batch in _batches(files):
+            with transaction.atomic():
+                for irr in batch:
+                    apply(irr)
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
 
 
@@ -713,7 +736,7 @@ def list_script_retention(as_of: date) -> SweepResult:
     kept = list(_contested_scripts().exclude(Exists(_flagged("EX-9", RETENTION_CONTESTED, M_RESULT)))
                 .select_related("student", "course_unit", "exam_period__academic_year", "line__contract")
                 .order_by("exam_period__starts_on", "student__number", "course_unit__code"))
-    for r in kept:
+    def apply(r) -> None:
         year = r.exam_period.academic_year
         contested_on = max(d for d in (r.by_decision, r.by_irregularity, r.described, r.reported) if d is not None)
         until = deadline_rules.contested_script_retention_until(r.exam_period.ends_on, contested_on, year.ends_on,
@@ -725,10 +748,14 @@ def list_script_retention(as_of: date) -> SweepResult:
                       programme_id=r.line.contract.programme_id, note=note) is not None:
             affected.append(Ref(M_RESULT, r.pk, f"{ref.label}: " + _("script kept until %(until)s")
                                 % {"until": until.isoformat()}))
+    for batch in _batches(kept):
+        with transaction.atomic():
+            for r in batch:
+                apply(r)
     contested = DeadlineFlag.objects.filter(rule="EX-9", kind=RETENTION_CONTESTED, model=M_RESULT)
     ended = list(contested.filter(due_on__lt=as_of).exclude(
         Exists(_flagged("EX-9", RETENTION_ENDED, M_RESULT, pk=OuterRef("pk_value")))).order_by("due_on", "pk_value"))
-    for flag in ended:
+    def apply(flag) -> None:
         ref = Ref(M_RESULT, flag.pk_value, flag.label)
         if raise_flag(rule="EX-9", kind=RETENTION_ENDED, ref=ref, due_on=flag.due_on, flagged_on=as_of,
                       programme_id=flag.programme_id,
@@ -737,13 +764,17 @@ def list_script_retention(as_of: date) -> SweepResult:
             affected.append(Ref(M_RESULT, flag.pk_value, f"{flag.label}: " + _("script may be destroyed (kept until "
                                                                                  "%(until)s)")
                                 % {"until": flag.due_on.isoformat()}))
+    for batch in _batches(ended):
+        with transaction.atomic():
+            for flag in batch:
+                apply(flag)
     periods = (ExamPeriod.objects.exclude(Exists(_flagged("EX-9", RETENTION_ENDED, M_PERIOD)))
                .select_related("academic_year").order_by("starts_on"))
-    for period in periods:
+    def apply(period) -> None:
         year = period.academic_year
         until = deadline_rules.script_retention_until(year.ends_on, year.rules.committee)
         if not deadline_rules.retention_ended(as_of, until):
-            continue
+            return
         n = Result.objects.filter(exam_period=period, pk__in=contested.values("pk_value")).count()
         label = f"{year.code} {period.code}"
         note = _("The exam scripts of %(period)s were kept until %(until)s (EX-9, UH 15.4.4) and may now be "
@@ -754,6 +785,10 @@ def list_script_retention(as_of: date) -> SweepResult:
             affected.append(Ref(M_PERIOD, period.pk, f"{label}: " + _("scripts may be destroyed (kept until "
                                                                       "%(until)s); contested scripts kept: %(n)d")
                                 % {"until": until.isoformat(), "n": n}))
+    for batch in _batches(periods):
+        with transaction.atomic():
+            for period in batch:
+                apply(period)
     return SweepResult(affected=tuple(affected))
 
 
