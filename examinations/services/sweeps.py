@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, DateField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.calendar import holidays_around
+from config.regulations import get_regulations
 from config.sweeps import Due, Ref, SweepResult
 from enrolment.flags import raise_flag
 from enrolment.models import AcademicYear, DeadlineFlag, NoticeAudience, ProgrammeLine, StudyContract
@@ -113,6 +116,58 @@ def _batches(items, size: int = 500) -> list[list]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
+def _raise_flags(rule: str, kind: str, entries: list[tuple[Ref, date, int | None, str]], as_of: date) -> set[int]:
+    """Flag many records at once: ``entries`` are (record, due on, programme id, note). One ``INSERT ... ON
+    CONFLICT DO NOTHING`` per thousand, on the flag's unique key, so a record flagged before (or by a sweep
+    running at the same moment) is left as it is. Returns the ids of the records flagged now (the others were
+    flagged before); the caller reports only those."""
+    new: set[int] = set()
+    table = DeadlineFlag._meta.db_table
+    now = timezone.now()
+    for start in range(0, len(entries), 1000):
+        chunk = entries[start:start + 1000]
+        values, params = [], []
+        for ref, due_on, programme_id, note in chunk:
+            values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+            params += [rule, kind, ref.model, ref.pk, ref.label[:300], due_on, as_of, programme_id, note, now]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (rule, kind, model, pk_value, label, due_on, flagged_on, programme_id, note, "
+                f"recorded_at) VALUES {', '.join(values)} "
+                f"ON CONFLICT (rule, kind, model, pk_value) DO NOTHING RETURNING pk_value", params)
+            new.update(row[0] for row in cursor.fetchall())
+    if len(new) >= ANALYZE_AFTER_ROWS:
+        _analyze_later(DeadlineFlag)
+    return new
+
+
+#: After writing this many rows in one run, a sweep asks PostgreSQL to refresh the table's statistics: the
+#: autovacuum does it a minute later, and until then the planner, believing the flags table nearly empty, answers
+#: the next run's "not flagged yet" with a nested loop over every flag (seconds instead of milliseconds).
+ANALYZE_AFTER_ROWS = 1000
+
+
+def _analyze_later(model) -> None:
+    """Refresh ``model``'s table statistics once the current transaction has committed."""
+    def analyze():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+    transaction.on_commit(analyze)
+
+
+@contextmanager
+def _without_jit():
+    """A transaction whose queries PostgreSQL does not JIT-compile. The EX-2 read joins the lines and results of a
+    whole year: its cost estimate passes ``jit_above_cost`` and compiling takes longer (up to seconds) than the
+    hash joins themselves (a few hundred milliseconds)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def _date_plus(field: str, days: int) -> ExpressionWrapper:
     return ExpressionWrapper(F(field) + timedelta(days=days), output_field=DateField())
 
@@ -157,7 +212,8 @@ def _ex2_due(year: AcademicYear, closes: date, leave_out: frozenset[int] | set[i
             .values("pk", "student_id", "student__number", "course_unit_id", "course_unit__code",
                     "course_unit__opportunities",
                     "contract__programme_id", "contract__programme__code", "first_outcome", "first_grade"))
-    rows = list(rows)
+    with _without_jit():
+        rows = list(rows)
     tolerated = _tolerated(year, {r["student_id"] for r in rows})
     return [r for r in rows if result_rules.absent_for_unregistered(
         r["course_unit__opportunities"], Attempt(1, r["first_outcome"], r["first_grade"]), registered=False,
@@ -217,8 +273,12 @@ def absent_for_unregistered(as_of: date) -> SweepResult:
         due = _ex2_due(year, closes, leave_out=done)
         _report_proclaimed(skipped, year, period, proclamations, done, due, closes, as_of)
         due = [r for r in due if r["contract__programme_id"] not in proclamations]
+        recorded = []
         for start in range(0, len(due), EX2_CHUNK):
-            affected += _record_absent(year, period, closes, due[start:start + EX2_CHUNK])
+            recorded += _record_absent(year, period, closes, due[start:start + EX2_CHUNK])
+        if len(recorded) >= ANALYZE_AFTER_ROWS:
+            _analyze_later(Result)
+        affected += recorded
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
 
 
@@ -323,7 +383,8 @@ def close_retake_requests(as_of: date) -> SweepResult:
     for r in RetakeRequest.objects.filter(student_id__in={d.student_id for d in decisions}).values(
             "student_id", "academic_year_id", "course_unit__code", "status"):
         requests[(r["student_id"], r["academic_year_id"])][r["course_unit__code"]] = r["status"]
-    def apply(d) -> None:
+    closing = []
+    for d in decisions:
         year = d.exam_period.academic_year
         ref = Ref(M_DECISION, d.pk, _decision_label(d))
         rr = year.rules.results
@@ -331,29 +392,25 @@ def close_retake_requests(as_of: date) -> SweepResult:
             _skip_once(skipped, "EX-3", ref, str(_("The %(label)s regulations contain no retake-request period.")
                                                  % {"label": year.rules.label}), d.decided_on, as_of,
                        d.programme_id)
-            return
+            continue
         holidays = holidays_around(d.decided_on)
         if not deadline_rules.retake_window_closed(d.decided_on, as_of, holidays, rr):
-            return
+            continue
         deadline = result_rules.retake_request_deadline(d.decided_on, holidays, rr)
         tolerated = sorted({code for p in d.packages or () for code in (p.get("tolerated") or ())})
         asked = requests[(d.student_id, year.pk)]
         granted = [c for c in tolerated if asked.get(c) == RetakeStatus.GRANTED]
-        final = [c for c in tolerated if c not in granted]
+        final = ", ".join(c for c in tolerated if c not in granted) or "-"
         note = _("Retake requests closed after %(deadline)s (EX-3, UH 12.2.6). Tolerance final: %(final)s. "
-                 "Retake granted: %(granted)s.") % {"deadline": deadline.isoformat(),
-                                                     "final": ", ".join(final) or "-",
+                 "Retake granted: %(granted)s.") % {"deadline": deadline.isoformat(), "final": final,
                                                      "granted": ", ".join(granted) or "-"}
-        if raise_flag(rule="EX-3", kind=CLOSED, ref=ref, due_on=deadline, flagged_on=as_of,
-                      programme_id=d.programme_id, note=note) is None:
-            return
-        log.info("EX-3 retake window closed: %s; %s", ref.label, note)
-        affected.append(Ref(M_DECISION, d.pk, f"{ref.label}: " + _("tolerance final: %(units)s")
-                            % {"units": ", ".join(final) or "-"}))
-    for batch in _batches(decisions):
-        with transaction.atomic():
-            for d in batch:
-                apply(d)
+        closing.append(((ref, deadline, d.programme_id, note), final))
+    new = _raise_flags("EX-3", CLOSED, [entry for entry, _final in closing], as_of)
+    for (ref, _deadline, _programme, note), final in closing:
+        if ref.pk in new:
+            log.info("EX-3 retake window closed: %s; %s", ref.label, note)
+            affected.append(Ref(M_DECISION, ref.pk, f"{ref.label}: " + _("tolerance final: %(units)s")
+                                % {"units": final}))
     return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
 
 
@@ -675,9 +732,9 @@ def upcoming_sanction_notices(start: date, end: date) -> list[Due]:
 # EX-9: keeping the exam scripts
 
 
-def _contested_scripts():
-    """The scripts whose result was contested (EX-9, UH 15.4.4), one row per script (the first version of its
-    result), each with the dates it was contested on:
+def _contested_scripts() -> list[dict]:
+    """The scripts whose result was contested (EX-9, UH 15.4.4) and not yet recorded as kept, one row per script
+    (the first version of its result, as values) with ``contested_on``, the last day it was contested:
 
     - an appeal against the study-progress decision of its exam period and programme (``contested_decision``);
     - an appeal against the irregularity decision on that exam (``contested_irregularity``);
@@ -685,40 +742,52 @@ def _contested_scripts():
       proclaimed for the student's programme: the closest the facts allow, and the reading that keeps more;
     - a material-error report on the result: the committee met on it again (the "special session").
 
-    Only students who appealed or had an error reported are read, so the query stays small."""
+    The appeals and the reports are few: they are read whole, and only their students' results are read."""
     from appeals.models import Appeal, DecisionKind
 
-    script = {"student_id": OuterRef("student_id"), "academic_year_id": OuterRef("academic_year_id"),
-              "course_unit_id": OuterRef("course_unit_id"), "opportunity": OuterRef("opportunity")}
-    programme = OuterRef("line__contract__programme_id")
-    by_decision = Appeal.objects.filter(contested_decision__student_id=OuterRef("student_id"),
-                                        contested_decision__exam_period_id=OuterRef("exam_period_id"),
-                                        contested_decision__programme_id=programme)
-    by_irregularity = Appeal.objects.filter(contested_irregularity__student_id=OuterRef("student_id"),
-                                            contested_irregularity__course_unit_id=OuterRef("course_unit_id"),
-                                            contested_irregularity__exam_period_id=OuterRef("exam_period_id"))
-    proclaimed_on = Proclamation.objects.filter(exam_period_id=OuterRef(OuterRef("exam_period_id")),
-                                                programme_id=OuterRef(OuterRef("line__contract__programme_id")))
-    described = Appeal.objects.filter(contested_decision__isnull=True, contested_irregularity__isnull=True,
-                                      decision_kind=DecisionKind.EXAM_DECISION, student_id=OuterRef("student_id"),
-                                      decision_notified_on__in=proclaimed_on.values("published_on"))
-    errors = MaterialError.objects.filter(**{f"result__{k}": v for k, v in script.items()})
-
-    def latest(qs, field):
-        return Subquery(qs.order_by(f"-{field}").values(field)[:1])
-
-    return (Result.objects.filter(version=1)
-            .filter(Q(student_id__in=Appeal.objects.values("student_id"))
-                    | Q(student_id__in=MaterialError.objects.values("result__student_id")))
-            .annotate(by_decision=latest(by_decision, "received_on"),
-                      by_irregularity=latest(by_irregularity, "received_on"),
-                      described=latest(described, "received_on"), reported=latest(errors, "reported_on"))
-            .filter(Q(by_decision__isnull=False) | Q(by_irregularity__isnull=False) | Q(described__isnull=False)
-                    | Q(reported__isnull=False)))
-
-
-def _script_label(r: Result) -> str:
-    return f"{r.student.number} {r.course_unit.code} {r.exam_period.academic_year.code} {r.exam_period.code}"
+    by_period, by_exam, described, by_script = (defaultdict(list) for _i in range(4))
+    for a in Appeal.objects.values("student_id", "decision_kind", "decision_notified_on", "received_on",
+                                   "contested_decision_id", "contested_decision__exam_period_id",
+                                   "contested_decision__programme_id", "contested_irregularity_id",
+                                   "contested_irregularity__course_unit_id",
+                                   "contested_irregularity__exam_period_id"):
+        if a["contested_decision_id"]:
+            by_period[(a["student_id"], a["contested_decision__exam_period_id"],
+                       a["contested_decision__programme_id"])].append(a["received_on"])
+        elif a["contested_irregularity_id"]:
+            by_exam[(a["student_id"], a["contested_irregularity__course_unit_id"],
+                     a["contested_irregularity__exam_period_id"])].append(a["received_on"])
+        elif a["decision_kind"] == DecisionKind.EXAM_DECISION:
+            described[(a["student_id"], a["decision_notified_on"])].append(a["received_on"])
+    for e in MaterialError.objects.values("result__student_id", "result__academic_year_id",
+                                          "result__course_unit_id", "result__opportunity", "reported_on"):
+        by_script[(e["result__student_id"], e["result__academic_year_id"], e["result__course_unit_id"],
+                   e["result__opportunity"])].append(e["reported_on"])
+    students = ({k[0] for k in by_period} | {k[0] for k in by_exam} | {k[0] for k in described}
+                | {k[0] for k in by_script})
+    if not students:
+        return []
+    proclaimed = {}
+    if described:
+        proclaimed = {(p["exam_period_id"], p["programme_id"]): p["published_on"]
+                      for p in Proclamation.objects.values("exam_period_id", "programme_id", "published_on")}
+    out = []
+    for r in (Result.objects.filter(version=1, student_id__in=students)
+              .exclude(Exists(_flagged("EX-9", RETENTION_CONTESTED, M_RESULT)))
+              .order_by("exam_period__starts_on", "student__number", "course_unit__code")
+              .values("pk", "student_id", "student__number", "academic_year_id", "course_unit_id",
+                      "course_unit__code", "opportunity", "exam_period_id", "exam_period__code",
+                      "exam_period__ends_on", "exam_period__academic_year__code",
+                      "exam_period__academic_year__ends_on", "exam_period__academic_year__regulations",
+                      "line__contract__programme_id")):
+        student, period, programme = r["student_id"], r["exam_period_id"], r["line__contract__programme_id"]
+        dates = (by_period.get((student, period, programme), [])
+                 + by_exam.get((student, r["course_unit_id"], period), [])
+                 + by_script.get((student, r["academic_year_id"], r["course_unit_id"], r["opportunity"]), [])
+                 + described.get((student, proclaimed.get((period, programme))), []))
+        if dates:
+            out.append({**r, "contested_on": max(dates)})
+    return out
 
 
 def list_script_retention(as_of: date) -> SweepResult:
@@ -733,48 +802,37 @@ def list_script_retention(as_of: date) -> SweepResult:
     - for every contested script whose five years have passed: ``retention_ended``.
     """
     affected = []
-    kept = list(_contested_scripts().exclude(Exists(_flagged("EX-9", RETENTION_CONTESTED, M_RESULT)))
-                .select_related("student", "course_unit", "exam_period__academic_year", "line__contract")
-                .order_by("exam_period__starts_on", "student__number", "course_unit__code"))
-    def apply(r) -> None:
-        year = r.exam_period.academic_year
-        contested_on = max(d for d in (r.by_decision, r.by_irregularity, r.described, r.reported) if d is not None)
-        until = deadline_rules.contested_script_retention_until(r.exam_period.ends_on, contested_on, year.ends_on,
-                                                                year.rules.committee)
-        ref = Ref(M_RESULT, r.pk, _script_label(r))
+    entries, labels = [], {}
+    for r in _contested_scripts():
+        committee = get_regulations(r["exam_period__academic_year__regulations"]).committee
+        until = deadline_rules.contested_script_retention_until(
+            r["exam_period__ends_on"], r["contested_on"], r["exam_period__academic_year__ends_on"], committee)
+        label = (f"{r['student__number']} {r['course_unit__code']} {r['exam_period__academic_year__code']} "
+                 f"{r['exam_period__code']}")
         note = _("Contested on %(date)s: the exam script is kept until %(until)s (EX-9, UH 15.4.4).") % {
-            "date": contested_on.isoformat(), "until": until.isoformat()}
-        if raise_flag(rule="EX-9", kind=RETENTION_CONTESTED, ref=ref, due_on=until, flagged_on=as_of,
-                      programme_id=r.line.contract.programme_id, note=note) is not None:
-            affected.append(Ref(M_RESULT, r.pk, f"{ref.label}: " + _("script kept until %(until)s")
-                                % {"until": until.isoformat()}))
-    for batch in _batches(kept):
-        with transaction.atomic():
-            for r in batch:
-                apply(r)
+            "date": r["contested_on"].isoformat(), "until": until.isoformat()}
+        entries.append((Ref(M_RESULT, r["pk"], label), until, r["line__contract__programme_id"], note))
+        labels[r["pk"]] = f"{label}: " + _("script kept until %(until)s") % {"until": until.isoformat()}
+    new = _raise_flags("EX-9", RETENTION_CONTESTED, entries, as_of)
+    affected += [Ref(M_RESULT, ref.pk, labels[ref.pk]) for ref, *_rest in entries if ref.pk in new]
+
     contested = DeadlineFlag.objects.filter(rule="EX-9", kind=RETENTION_CONTESTED, model=M_RESULT)
     ended = list(contested.filter(due_on__lt=as_of).exclude(
         Exists(_flagged("EX-9", RETENTION_ENDED, M_RESULT, pk=OuterRef("pk_value")))).order_by("due_on", "pk_value"))
-    def apply(flag) -> None:
-        ref = Ref(M_RESULT, flag.pk_value, flag.label)
-        if raise_flag(rule="EX-9", kind=RETENTION_ENDED, ref=ref, due_on=flag.due_on, flagged_on=as_of,
-                      programme_id=flag.programme_id,
-                      note=_("The contested script was kept until %(until)s; it may now be destroyed.")
-                      % {"until": flag.due_on.isoformat()}) is not None:
-            affected.append(Ref(M_RESULT, flag.pk_value, f"{flag.label}: " + _("script may be destroyed (kept until "
-                                                                                 "%(until)s)")
-                                % {"until": flag.due_on.isoformat()}))
-    for batch in _batches(ended):
-        with transaction.atomic():
-            for flag in batch:
-                apply(flag)
+    entries = [(Ref(M_RESULT, f.pk_value, f.label), f.due_on, f.programme_id,
+                _("The contested script was kept until %(until)s; it may now be destroyed.")
+                % {"until": f.due_on.isoformat()}) for f in ended]
+    new = _raise_flags("EX-9", RETENTION_ENDED, entries, as_of)
+    affected += [Ref(M_RESULT, f.pk_value, f"{f.label}: " + _("script may be destroyed (kept until %(until)s)")
+                     % {"until": f.due_on.isoformat()}) for f in ended if f.pk_value in new]
+
     periods = (ExamPeriod.objects.exclude(Exists(_flagged("EX-9", RETENTION_ENDED, M_PERIOD)))
                .select_related("academic_year").order_by("starts_on"))
-    def apply(period) -> None:
+    for period in periods:
         year = period.academic_year
         until = deadline_rules.script_retention_until(year.ends_on, year.rules.committee)
         if not deadline_rules.retention_ended(as_of, until):
-            return
+            continue
         n = Result.objects.filter(exam_period=period, pk__in=contested.values("pk_value")).count()
         label = f"{year.code} {period.code}"
         note = _("The exam scripts of %(period)s were kept until %(until)s (EX-9, UH 15.4.4) and may now be "
@@ -785,10 +843,6 @@ def list_script_retention(as_of: date) -> SweepResult:
             affected.append(Ref(M_PERIOD, period.pk, f"{label}: " + _("scripts may be destroyed (kept until "
                                                                       "%(until)s); contested scripts kept: %(n)d")
                                 % {"until": until.isoformat(), "n": n}))
-    for batch in _batches(periods):
-        with transaction.atomic():
-            for period in batch:
-                apply(period)
     return SweepResult(affected=tuple(affected))
 
 
