@@ -66,7 +66,6 @@ OVERDUE = "overdue"  # EX-10: not decided in time; IR-5: the reasoned decision n
 RETENTION_CONTESTED = "retention_contested"  # EX-9: a contested result's script is kept five years
 RETENTION_ENDED = "retention_ended"  # EX-9: the scripts may now be destroyed
 
-M_LINE = "enrolment.programmeline"
 M_YEAR = "enrolment.academicyear"
 M_DECISION = "examinations.studyprogressdecision"
 M_ERROR = "examinations.materialerror"
@@ -74,7 +73,6 @@ M_IRREGULARITY = "examinations.irregularity"
 M_RESULT = "examinations.result"
 M_PERIOD = "examinations.examperiod"
 M_PROCLAMATION = "examinations.proclamation"
-M_APPEAL = "appeals.appeal"
 
 
 def _flagged(rule: str, kind: str, model: str, pk=None):
