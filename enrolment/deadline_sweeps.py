@@ -27,9 +27,10 @@ notice per student and date, stored in bulk (``notify_many``); the notice key ma
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, Greatest
 from django.utils.translation import gettext as _
@@ -39,8 +40,28 @@ from students.models import Student
 
 from . import rules, services
 from .flags import raise_flag
-from .models import AcademicYear, EducationPeriod, Notice, NoticeAudience, ProgrammeLine, StudyContract
+from .models import (
+    AcademicYear,
+    DeadlineFlag,
+    EducationPeriod,
+    Notice,
+    NoticeAudience,
+    ProgrammeLine,
+    StudyContract,
+)
 from .outbox import notify, notify_many
+
+
+@contextmanager
+def without_jit():
+    """A transaction whose queries PostgreSQL does not JIT-compile. The sweeps' reads scan whole tables (every
+    contract, every study-programme line): their cost estimate passes ``jit_above_cost`` and compiling them takes
+    seconds, several times the scan itself."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 # ------------------------------------------------------------------------------------------------ EN-5 ----
@@ -49,16 +70,20 @@ def _contract_label(contract: StudyContract) -> str:
             f"({contract.kind}, enrolled {contract.enrolled_on.isoformat()})")
 
 
-def _en5_candidates(as_of: date | None = None, without_lines: bool = False):
+def _en5_candidates(as_of: date | None = None, without_lines: bool = False, year_ids: list[int] | None = None):
     """Active contracts that may lack a study programme on their EN-5 day, with the day their first line was
     added (``first_line``; removed lines count), in one query.
 
     The EN-5 day is never before the enrolment nor before the academic year starts
     (``rules.en5_deregistration_day``), so a contract with a line added by then certainly had its programme in
     time: that leaves out nearly every contract cheaply. ``without_lines``: only contracts with no line at all.
+    ``year_ids``: only contracts (and lines) of these academic years.
     """
     lines = ProgrammeLine.objects.filter(contract=OuterRef("pk"))
     qs = StudyContract.objects.filter(deregistered_on__isnull=True)
+    if year_ids is not None:
+        lines = lines.filter(academic_year_id__in=year_ids)
+        qs = qs.filter(academic_year_id__in=year_ids)
     if as_of is not None:
         qs = qs.filter(enrolled_on__lte=as_of)
     if without_lines:
@@ -98,7 +123,12 @@ def deregister_without_programme(as_of: date) -> SweepResult:
     """EN-5 sweep (UH 4.1.1): deregister, dated their EN-5 day, the contracts that had no study programme on
     it; flag for staff those that got one only later, and those the regulations leave to staff (PXL)."""
     affected, skipped = [], []
-    for contract in _en5_candidates(as_of):
+    done = set(DeadlineFlag.objects.filter(rule="EN-5", kind="year_done", model="enrolment.academicyear")
+               .values_list("pk_value", flat=True))
+    years = [y for y in AcademicYear.objects.order_by("starts_on") if y.pk not in done]
+    with without_jit():
+        candidates = list(_en5_candidates(as_of, year_ids=[y.pk for y in years]))
+    for contract in candidates:
         day = _en5_day(contract)
         decision = rules.en5_decision(day, contract.first_line, as_of)
         if decision in (rules.En5.NOT_DUE, rules.En5.HAS_PROGRAMME):
@@ -126,13 +156,26 @@ def deregister_without_programme(as_of: date) -> SweepResult:
             continue
         affected.append(Ref("enrolment.studycontract", contract.pk,
                             f"{_contract_label(contract)}: deregistered on {day.isoformat()} (EN-5)"))
-    return SweepResult(affected=tuple(affected), skipped=tuple(skipped))
+    # Every EN-5 day of a year that has ended is behind us and was applied above: the year is not read again.
+    # (Contracts recorded later in an ended year come from imports of history, which carry their own
+    # deregistrations; the enrolment page never records a contract without course units.)
+    notes = []
+    for year in years:
+        if as_of > year.ends_on and raise_flag(
+                rule="EN-5", kind="year_done", due_on=year.ends_on, flagged_on=as_of,
+                ref=Ref("enrolment.academicyear", year.pk, f"{year.code}: every EN-5 day passed and applied")):
+            notes.append(f"{year.code}: every EN-5 day has passed and was applied")
+    return SweepResult(affected=tuple(affected), skipped=tuple(skipped), notes=tuple(notes))
 
 
 def upcoming_without_programme(start: date, end: date) -> list[Due]:
     """EN-5: the contracts that still have no study programme and reach their EN-5 day in [start, end]."""
     out = []
-    for contract in _en5_candidates(without_lines=True):
+    # An EN-5 day lies within its academic year: only the years that overlap the range can have one in it.
+    year_ids = list(AcademicYear.objects.filter(starts_on__lte=end, ends_on__gte=start).values_list("pk", flat=True))
+    with without_jit():
+        candidates = list(_en5_candidates(without_lines=True, year_ids=year_ids))
+    for contract in candidates:
         day = _en5_day(contract)
         if day is None or not start <= day <= end:
             continue
@@ -210,7 +253,7 @@ def remind_special_circumstances(as_of: date) -> SweepResult:
     affected = []
     for year in AcademicYear.objects.order_by("starts_on"):
         for due in rules.special_circumstances_reminders_due(as_of, year.starts_on, year.rules):
-            with transaction.atomic():
+            with without_jit():
                 # Two runs at once: the second waits here, then finds every reminder stored.
                 AcademicYear.objects.select_for_update().filter(pk=year.pk).first()
                 affected.extend(_remind(year, due, as_of))

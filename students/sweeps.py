@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from config.sweeps import Due, Ref, SweepResult
+from enrolment.deadline_sweeps import without_jit
 from enrolment.flags import raise_flag
 from enrolment.models import AcademicYear, DeadlineFlag, Degree, ProgrammeKind, RefundWindowClosure, StudyContract
 
@@ -74,26 +75,31 @@ def _rebuild_ref(year: AcademicYear) -> Ref:
 
 
 def rebuild_candidates(year: AcademicYear, previous: AcademicYear | None) -> list[int]:
-    """The students whose ledger the LA-12 rebuild of ``year`` may concern, in one query: a cheap superset of
-    the engine's own test (``rules.expected_movements``), which decides for each of them.
+    """The students whose ledger the LA-12 rebuild of ``year`` may concern, in one query: a superset of the
+    engine's own test (``rules.expected_movements``), which decides for each of them.
 
     Ledger opened before the year (its opening movement, or the register's date when the register's balance was
-    0); no ``rebuild:<year>`` movement yet; the initial master's degree obtained before the year, or no contract
-    in the year before it; the balance before the year, this year's own summer enrolment left out, below the
-    ceiling (60).
+    0); no ``rebuild:<year>`` movement yet; the initial master's degree obtained before the year, or the year
+    before it spent without a contract and without a degree, the ledger already open when that year began; the
+    balance before the year, this year's own summer enrolment left out, below the ceiling (60).
     """
     starts = year.starts_on
     movements = LedgerMovement.objects.filter(student=OuterRef("pk"))
-    opened = Q(Exists(movements.filter(kind=MovementKind.OPENING, on__lt=starts))) | Q(register_as_of__lt=starts)
-    master = Q(register_master_obtained=True, register_as_of__lt=starts) | Q(Exists(
-        Degree.objects.filter(student=OuterRef("pk"), programme__kind=ProgrammeKind.MASTER, awarded_on__lt=starts)))
-    trigger = master
+    degrees = Degree.objects.filter(student=OuterRef("pk"))
+
+    def opened_before(day: date) -> Q:
+        return Q(Exists(movements.filter(kind=MovementKind.OPENING, on__lt=day))) | Q(register_as_of__lt=day)
+
+    trigger = Q(register_master_obtained=True, register_as_of__lt=starts) | Q(Exists(
+        degrees.filter(programme__kind=ProgrammeKind.MASTER, awarded_on__lt=starts)))
     if previous is not None:
-        trigger |= ~Q(Exists(StudyContract.objects.filter(student=OuterRef("pk"), academic_year=previous)))
+        trigger |= (opened_before(previous.starts_on)
+                    & ~Q(Exists(StudyContract.objects.filter(student=OuterRef("pk"), academic_year=previous)))
+                    & ~Q(Exists(degrees.filter(awarded_on__gte=previous.starts_on, awarded_on__lte=previous.ends_on))))
     balance = (movements.filter(on__lt=starts).exclude(academic_year=year).order_by()
                .values("student").annotate(total=Sum("credits")).values("total"))
     return list(
-        Student.objects.filter(opened).filter(trigger)
+        Student.objects.filter(opened_before(starts)).filter(trigger)
         .exclude(Exists(movements.filter(cause=f"rebuild:{year.code}")))
         .annotate(before=Coalesce(Subquery(balance, output_field=IntegerField()), 0))
         .filter(before__lt=year.rules.la_rebuild_ceiling)
@@ -130,7 +136,7 @@ def rebuild_learning_accounts(as_of: date) -> SweepResult:
     for i, year in enumerate(years):
         if year.pk in done or not rules.rebuild_due(as_of, year.starts_on):
             continue
-        with transaction.atomic():
+        with without_jit():  # one transaction: the year's row lock is held until its flag is written
             AcademicYear.objects.select_for_update().filter(pk=year.pk).first()
             affected.extend(_rebuild_year(year, years[i - 1] if i else None, as_of))
     return SweepResult(affected=tuple(affected))

@@ -190,8 +190,20 @@ def test_en5_a_repeat_over_many_contracts_costs_a_fixed_number_of_queries(year, 
     for i in range(15):
         contract(year, programme, date(2026, 9, 20), units=[unit] if i % 3 else [])
     assert deregister_without_programme(date(2026, 12, 1)).count == 5
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(6):  # the years done, the years, the candidates (JIT off: 3 for that)
         assert deregister_without_programme(date(2026, 12, 1)).count == 0
+
+
+def test_en5_an_ended_year_is_swept_once_more_then_not_read_again(year, programme):
+    c = contract(year, programme, date(2026, 9, 20))
+    first = deregister_without_programme(date(2027, 9, 12))  # the year's last day
+    assert first.count == 1 and not first.notes
+    assert reloaded(c).deregistered_on == date(2026, 11, 20)
+    result = deregister_without_programme(date(2027, 9, 13))
+    assert result.count == 0 and result.notes == ("2026-2027: every EN-5 day has passed and was applied",)
+    assert DeadlineFlag.objects.filter(rule="EN-5", kind="year_done", pk_value=year.pk).exists()
+    contract(year, programme, date(2026, 9, 20))  # history imported afterwards carries its own deregistrations
+    assert deregister_without_programme(date(2027, 9, 14)).count == 0
 
 
 def test_en5_upcoming_lists_contracts_without_programme_reaching_their_day(year, programme):
