@@ -346,6 +346,12 @@ class _HasTolerated(Func):
     template = "jsonb_path_exists(%(expressions)s, '$[*].tolerated[*]')"
     output_field = BooleanField()
 
+    def as_sqlite(self, compiler, connection, **extra):
+        # The embedded default (SQLite) has no jsonpath: the same question with JSON1's json_each.
+        return self.as_sql(compiler, connection, template=(
+            "EXISTS (SELECT 1 FROM json_each(%(expressions)s) AS pkg, json_each(pkg.value, '$.tolerated') AS tol)"),
+            **extra)
+
 
 def _tolerating_decisions():
     """Current first-opportunity decisions that tolerate at least one fail: the EX-3 announcements."""
