@@ -10,7 +10,7 @@ academic year on record a ``rebuild:<year>`` movement, dated the year's first da
 the initial master's degree or after a year without enrolment or degree, and every service that records a fact
 reconciles the student's whole ledger (``services.sync_ledgers``). What no service does is reconcile the accounts
 of students about whom nothing new was recorded once a new academic year is on record. The sweep does that, once
-per academic year that started on or before ``as_of``: it picks in one query the students the rebuild can concern
+per academic year that started on or before ``as_of``: it picks in two queries the students the rebuild can concern
 (ledger opened before the year, no rebuild of that year yet, the initial master's obtained or no contract in the
 year before, balance before the year below 60), reconciles their ledgers in chunks (the ledger's unique keys
 make it idempotent) and marks the year done with a ``DeadlineFlag``, under the year's row lock so that two
@@ -22,8 +22,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from config.sweeps import Due, Ref, SweepResult
@@ -75,7 +74,7 @@ def _rebuild_ref(year: AcademicYear) -> Ref:
 
 
 def rebuild_candidates(year: AcademicYear, previous: AcademicYear | None) -> list[int]:
-    """The students whose ledger the LA-12 rebuild of ``year`` may concern, in one query: a superset of the
+    """The students whose ledger the LA-12 rebuild of ``year`` may concern, in two queries: a superset of the
     engine's own test (``rules.expected_movements``), which decides for each of them.
 
     Ledger opened before the year (its opening movement, or the register's date when the register's balance was
@@ -96,14 +95,16 @@ def rebuild_candidates(year: AcademicYear, previous: AcademicYear | None) -> lis
         trigger |= (opened_before(previous.starts_on)
                     & ~Q(Exists(StudyContract.objects.filter(student=OuterRef("pk"), academic_year=previous)))
                     & ~Q(Exists(degrees.filter(awarded_on__gte=previous.starts_on, awarded_on__lte=previous.ends_on))))
-    balance = (movements.filter(on__lt=starts).exclude(academic_year=year).order_by()
-               .values("student").annotate(total=Sum("credits")).values("total"))
-    return list(
-        Student.objects.filter(opened_before(starts)).filter(trigger)
-        .exclude(Exists(movements.filter(cause=f"rebuild:{year.code}")))
-        .annotate(before=Coalesce(Subquery(balance, output_field=IntegerField()), 0))
-        .filter(before__lt=year.rules.la_rebuild_ceiling)
-        .order_by("pk").values_list("pk", flat=True))
+    triggered = list(Student.objects.filter(opened_before(starts)).filter(trigger)
+                     .exclude(Exists(movements.filter(cause=f"rebuild:{year.code}")))
+                     .order_by("pk").values_list("pk", flat=True))
+    # The balances in a second query, of these students only (in one, PostgreSQL sums every ledger first).
+    before: dict[int, int] = {}
+    for start in range(0, len(triggered), 10000):
+        before.update(LedgerMovement.objects.filter(student_id__in=triggered[start:start + 10000], on__lt=starts)
+                      .exclude(academic_year=year).order_by().values("student_id")
+                      .annotate(total=Sum("credits")).values_list("student_id", "total"))
+    return [pk for pk in triggered if before.get(pk, 0) < year.rules.la_rebuild_ceiling]
 
 
 def _rebuild_year(year: AcademicYear, previous: AcademicYear | None, as_of: date) -> list[Ref]:
