@@ -49,7 +49,9 @@ from .models import (
     ProgrammeLine,
     StudyContract,
 )
-from .outbox import notify, notify_many
+from .outbox import notify_many
+
+EN5_CHUNK = 500
 
 
 @contextmanager
@@ -101,28 +103,49 @@ def _en5_day(contract: StudyContract) -> date | None:
     return rules.en5_deregistration_day(contract.enrolled_on, year.starts_on, year.ends_on, year.rules)
 
 
-def _notify_deregistered(contract: StudyContract, day: date) -> None:
+def _deregistered_notice(contract: StudyContract, day: date) -> dict:
+    """The EN-5 notice to the student (for ``notify_many``)."""
     student = contract.student
-    if not student.email:
-        return
-    notify(key=f"en5.contract.{contract.pk}.deregistered", audience=NoticeAudience.STUDENT, to=student.email,
-           subject=_("Your enrolment in %(programme)s (%(year)s) has ended") % {
-               "programme": contract.programme.code, "year": contract.academic_year.code},
-           body=_("Dear %(name)s,\n\nYou enrolled in %(programme)s for %(year)s on %(enrolled)s. Two months later, "
+    return {
+        "key": f"en5.contract.{contract.pk}.deregistered", "audience": NoticeAudience.STUDENT, "to": student.email,
+        "subject": _("Your enrolment in %(programme)s (%(year)s) has ended") % {
+            "programme": contract.programme.code, "year": contract.academic_year.code},
+        "body": _("Dear %(name)s,\n\nYou enrolled in %(programme)s for %(year)s on %(enrolled)s. Two months later, "
                   "on %(day)s, no study programme (course units) had been requested for this enrolment. The "
                   "education regulations (UH 4.1.1) then end the enrolment: it was deregistered as of %(day)s. "
                   "Your learning account is settled as for a deregistration on that day.\n\nIf you want to study "
                   "in this programme, please contact the student administration.\n") % {
-               "name": student.full_name, "programme": f"{contract.programme.code} {contract.programme.name}",
-               "year": contract.academic_year.code, "enrolled": contract.enrolled_on.isoformat(),
-               "day": day.isoformat()},
-           about=Ref("enrolment.studycontract", contract.pk, _contract_label(contract)))
+            "name": student.full_name, "programme": f"{contract.programme.code} {contract.programme.name}",
+            "year": contract.academic_year.code, "enrolled": contract.enrolled_on.isoformat(),
+            "day": day.isoformat()},
+        "about": Ref("enrolment.studycontract", contract.pk, _contract_label(contract)),
+    }
+
+
+def _deregister(due: list[tuple[StudyContract, date]], as_of: date) -> tuple[list[Ref], list[tuple[Ref, str]]]:
+    """Deregister these contracts on their days, a chunk per transaction (the students' row locks, the ledgers
+    and the notices in one go)."""
+    affected, skipped = [], []
+    for start in range(0, len(due), EN5_CHUNK):
+        chunk = due[start:start + EN5_CHUNK]
+        with transaction.atomic():
+            done, refused = services.deregister_many_without_programme([(c.pk, day) for c, day in chunk],
+                                                                       today=as_of)
+            days = {c.pk: day for c, day in chunk}
+            notify_many([_deregistered_notice(c, days[c.pk]) for c in done if c.student.email])
+        for contract in done:
+            affected.append(Ref("enrolment.studycontract", contract.pk, f"{_contract_label(contract)}: "
+                                f"deregistered on {days[contract.pk].isoformat()} (EN-5)"))
+        labels = {c.pk: _contract_label(c) for c, _day in chunk}
+        # A concurrent sweep or staff came first.
+        skipped.extend((Ref("enrolment.studycontract", pk, labels[pk]), reason) for pk, reason in refused)
+    return affected, skipped
 
 
 def deregister_without_programme(as_of: date) -> SweepResult:
     """EN-5 sweep (UH 4.1.1): deregister, dated their EN-5 day, the contracts that had no study programme on
     it; flag for staff those that got one only later, and those the regulations leave to staff (PXL)."""
-    affected, skipped = [], []
+    skipped, due = [], []
     done = set(DeadlineFlag.objects.filter(rule="EN-5", kind="year_done", model="enrolment.academicyear")
                .values_list("pk_value", flat=True))
     years = [y for y in AcademicYear.objects.order_by("starts_on") if y.pk not in done]
@@ -147,15 +170,9 @@ def deregister_without_programme(as_of: date) -> SweepResult:
                           programme_id=contract.programme_id, note=reason):
                 skipped.append((ref, reason))
             continue
-        try:
-            with transaction.atomic():
-                contract = services.deregister_without_programme(contract, day, today=as_of)
-                _notify_deregistered(contract, day)
-        except services.EnrolmentRefused as refused:  # a concurrent sweep or staff came first
-            skipped.append((ref, str(refused)))
-            continue
-        affected.append(Ref("enrolment.studycontract", contract.pk,
-                            f"{_contract_label(contract)}: deregistered on {day.isoformat()} (EN-5)"))
+        due.append((contract, day))
+    affected, refused = _deregister(due, as_of)
+    skipped.extend(refused)
     # Every EN-5 day of a year that has ended is behind us and was applied above: the year is not read again.
     # (Contracts recorded later in an ended year come from imports of history, which carry their own
     # deregistrations; the enrolment page never records a contract without course units.)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -420,14 +421,44 @@ def period_dates(year_id: int) -> list[rules.PeriodDates]:
 def deregister_without_programme(contract: StudyContract, on: date, today: date | None = None) -> StudyContract:
     """EN-5 (UH 4.1.1): the student administration deregisters a contract that has no study programme, dated
     ``on`` (the day two months after the enrolment, whenever this runs), so the learning account follows LA-6/7
-    for that day. Called by the EN-5 deadline sweep. Refused when the contract has a study programme (even one
-    added after ``on``: ending a contract the student studies under is for staff to decide) or can no longer be
-    deregistered (:func:`check_deregistration`)."""
-    Student.objects.select_for_update().get(pk=contract.student_id)
-    first = ProgrammeLine.objects.filter(contract_id=contract.pk).order_by("added_on").first()
-    if first is not None:
-        raise EnrolmentRefused(_("This contract has a study programme (since %(date)s); it is not deregistered for "
-                                 "a missing study programme.") % {"date": first.added_on.isoformat()})
-    contract = _deregister(contract, on, DeregistrationReason.NO_PROGRAMME, None, today)
-    sync_ledgers([contract.student_id])
-    return contract
+    for that day. Refused (:class:`EnrolmentRefused`) when the contract has a study programme (even one added
+    after ``on``: ending a contract the student studies under is for staff to decide) or can no longer be
+    deregistered on that day (``rules.deregistration_refusal``)."""
+    done, refused = deregister_many_without_programme([(contract.pk, on)], today)
+    if refused:
+        raise EnrolmentRefused(refused[0][1])
+    return done[0]
+
+
+@transaction.atomic
+def deregister_many_without_programme(items: list[tuple[int, date]], today: date | None = None
+                                      ) -> tuple[list[StudyContract], list[tuple[int, str]]]:
+    """EN-5 in bulk (the deadline sweep): deregister each contract ``(id, day)`` as
+    :func:`deregister_without_programme` does, under the row locks of all their students (taken in id order),
+    every contract rechecked after the locks; the ledgers reconciled in one go. Returns the contracts
+    deregistered and ``(id, reason)`` of those refused."""
+    days = dict(items)
+    student_ids = sorted(set(StudyContract.objects.filter(pk__in=days).values_list("student_id", flat=True)))
+    list(Student.objects.select_for_update().filter(pk__in=student_ids).order_by("pk").values_list("pk", flat=True))
+    contracts = StudyContract.objects.filter(pk__in=days).select_related("academic_year", "programme", "student")
+    first_lines = dict(ProgrammeLine.objects.filter(contract_id__in=days).order_by().values("contract_id")
+                       .annotate(first=Min("added_on")).values_list("contract_id", "first"))
+    done, refused = [], []
+    for contract in sorted(contracts, key=lambda c: c.pk):
+        day = days[contract.pk]
+        first = first_lines.get(contract.pk)
+        if first is not None:
+            refused.append((contract.pk, _("This contract has a study programme (since %(date)s); it is not "
+                                           "deregistered for a missing study programme.")
+                            % {"date": first.isoformat()}))
+            continue
+        reason = rules.deregistration_refusal(contract_state(contract), day, _today(today))
+        if reason:
+            refused.append((contract.pk, reason))
+            continue
+        contract.deregistered_on, contract.deregistration_reason = day, DeregistrationReason.NO_PROGRAMME
+        done.append(contract)
+    if done:
+        StudyContract.objects.bulk_update(done, ["deregistered_on", "deregistration_reason"])
+        sync_ledgers([c.student_id for c in done])
+    return done, refused

@@ -215,3 +215,35 @@ def test_en5_upcoming_lists_contracts_without_programme_reaching_their_day(year,
     assert [(d.rule, d.due_on, d.programme, d.ref.pk) for d in items] == [
         ("EN-5", date(2026, 11, 25), "BA-INF", due.pk)]
     assert due.student.number in items[0].what and "UH 4.1.1" in items[0].what
+
+
+@pytest.mark.django_db(transaction=True)
+def test_en5_two_sweeps_at_once_deregister_once():
+    import threading
+
+    from django.db import connection
+
+    year, programme = make_year(2026), ProgrammeFactory(code="BA-INF")
+    contracts = [contract(year, programme, date(2026, 9, 20)) for _ in range(6)]
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(deregister_without_programme(date(2026, 11, 25)))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sum(r.count for r in results) == 6
+    assert all(reloaded(c).deregistered_on == date(2026, 11, 20) for c in contracts)
+    assert Notice.objects.filter(key__startswith="en5.contract.").count() == 6
+    assert LedgerMovement.objects.filter(kind="opening").count() == 6
