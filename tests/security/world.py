@@ -133,6 +133,8 @@ def build_world() -> SimpleNamespace:
     # ----------------------------------------------------------------- results
     own_unit = CourseUnit.objects.filter(lecturers__user=u["lecturer"]).order_by("code").first()
     own_period = ExamPeriod.objects.get(academic_year=year, code=own_unit.exam_period_code)
+    own_unit_student = (Student.objects.filter(contracts__lines__course_unit=own_unit, contracts__academic_year=year,
+                                               contracts__lines__removed_on__isnull=True).order_by("number").first())
     other_unit = (CourseUnit.objects.filter(programme=programme).exclude(lecturers__user=u["lecturer"])
                   .order_by("code").first())
     CourseUnitLecturer.objects.create(course_unit=other_unit, user=other_lecturer, coordinating=True)
@@ -216,7 +218,8 @@ def build_world() -> SimpleNamespace:
         admin_objects=admin_objects, student_type=ContentType.objects.get_for_model(Student), users=u, year=year,
         programme=programme, committee=committee, meeting=meeting, member_seat=member_seat,
         other_committee=other_committee, other_meeting=other_meeting, student=student, tied_student=tied_student,
-        tie=tie, own_unit=own_unit, own_period=own_period, other_unit=other_unit, other_unit_period=other_unit_period,
+        tie=tie, own_unit=own_unit, own_period=own_period, own_unit_student=own_unit_student,
+        other_unit=other_unit, other_unit_period=other_unit_period,
         other_student=other_student, result=result, material_error=material_error, irregularity=irregularity,
         other_irregularity=other_irregularity, appeal=appeal, excluded_appeal=excluded_appeal, hearing=hearing,
         motion=motion, document=document, other_appeal=other_appeal, pool_member=pool["appealsmember"],
