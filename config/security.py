@@ -1,4 +1,7 @@
-"""Log-in lockout page (django-axes calls :func:`lockout_response` through ``AXES_LOCKOUT_CALLABLE``)."""
+"""Log-in lockout (django-axes calls :func:`lockout_response` and :func:`client_ip`) and the log of downloads
+(:class:`ExportLogMiddleware`)."""
+
+import logging
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.shortcuts import render
@@ -28,3 +31,28 @@ def client_ip(request) -> str | None:
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+export_log = logging.getLogger("eel.exports")
+
+
+class ExportLogMiddleware:
+    """Logs every download (a response sent as an attachment: the CSV exports, the PDF statements, letters and
+    reports, the evidence documents), with who, what and when, on the ``eel.exports`` logger. Personal data that
+    leaves the office this way can then be traced; the log holds the path and file name, never the contents."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        if response.status_code == 200 and disposition.startswith("attachment"):
+            user = getattr(request, "user", None)
+            export_log.info(
+                "export user=%s path=%s file=%s type=%s", getattr(user, "username", "") or "-",
+                request.get_full_path(), disposition.partition("filename=")[2].strip('"') or "-",
+                response.get("Content-Type", "-"),
+                extra={"user": getattr(user, "username", ""), "path": request.get_full_path()},
+            )
+        return response

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.security.ExportLogMiddleware",
     # Last: it answers a locked-out log-in (django-axes' own advice).
     "axes.middleware.AxesMiddleware",
 ]
@@ -195,6 +196,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "eel-office@exa
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Every download of personal data (CSV exports, PDFs, evidence): who, what, when (config.security).
+    "loggers": {"eel.exports": {"level": os.environ.get("EEL_EXPORT_LOG_LEVEL", "INFO")}},
 }

@@ -202,3 +202,31 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     run = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=production_env(DJANGO_SECRET_KEY="x"),
                          capture_output=True, text=True, timeout=120)
     assert run.returncode != 0 and "DJANGO_SECRET_KEY" in run.stderr
+
+
+# ------------------------------------------------------------------------------------ exports are logged ----
+def test_every_download_is_logged_with_who_and_what(client_as, student_admin, make_user, caplog):
+    import logging
+
+    from students.models import Student
+
+    Student.objects.create(number="2600001", first_name="An", last_name="Peeters", date_of_birth="2008-03-01",
+                           email="an@example.org", street="Markt 1", postcode="3500", city="Hasselt")
+    client = client_as(student_admin)
+    with caplog.at_level(logging.INFO, logger="eel.exports"):
+        assert client.get(reverse("students:list")).status_code == 200  # a page: not logged
+        assert client.get(reverse("students:list") + "?format=csv").status_code == 200
+        assert client.get(reverse("students:statement_pdf", args=["2600001"])).status_code == 200
+    records = [r for r in caplog.records if r.name == "eel.exports"]
+    assert [(r.user, r.path.split("?")[0]) for r in records] == [
+        ("student_admin", reverse("students:list")), ("student_admin", reverse("students:statement_pdf",
+                                                                              args=["2600001"]))]
+    assert "file=students-" in records[0].getMessage() and "type=text/csv" in records[0].getMessage()
+
+
+def test_a_refused_download_is_not_logged_as_an_export(client_as, lecturer, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="eel.exports"):
+        assert client_as(lecturer).get(reverse("students:list") + "?format=csv").status_code == 403
+    assert not [r for r in caplog.records if r.name == "eel.exports"]
