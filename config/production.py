@@ -19,8 +19,14 @@ if not os.environ.get("DATABASE_URL"):
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+# The __Host- prefix: the browser keeps these cookies only when Secure, for this host alone, on the path /.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# One reverse proxy (it sets X-Forwarded-Proto and X-Forwarded-For); the log-in lockout reads the address it saw.
+EEL_TRUSTED_PROXIES = int(os.environ.get("EEL_TRUSTED_PROXIES", "1"))
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.validators import validate_name
 from enrolment.forms import DateInput
 from enrolment.models import Programme
 
@@ -40,7 +41,8 @@ class ReportForm(forms.Form):
     reported_on = date_field(_("Report received by the chair on"),
                              help_text=_("Within five working days of the discovery (UH 18.1.1). A later report "
                                          "is recorded and flagged."))
-    reported_by_name = forms.CharField(label=_("Reported by (examiner or invigilator)"), max_length=200)
+    reported_by_name = forms.CharField(label=_("Reported by (examiner or invigilator)"), max_length=200,
+                                       validators=[validate_name])
     description = forms.CharField(label=_("The facts"), widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("What was found, which questions were answered, what was confiscated."))
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config.clock import today
+from config.validators import validate_name
 from enrolment.forms import DateInput
 from enrolment.models import AcademicYear, CourseUnit, Programme, unit_label
 
@@ -121,7 +122,8 @@ class RetakeRequestForm(StudentUnitForm):
 class MaterialErrorReportForm(PastDatesMixin, forms.Form):
     past_date_fields = ("reported_on",)
     reported_on = forms.DateField(label=_("Reported on"), widget=DateInput, initial=today)
-    reported_by_name = forms.CharField(label=_("Reported by (name and capacity)"), max_length=200)
+    reported_by_name = forms.CharField(label=_("Reported by (name and capacity)"), max_length=200,
+                                       validators=[validate_name])
     description = forms.CharField(label=_("What is wrong"), widget=forms.Textarea(attrs={"rows": 3}))
 
 

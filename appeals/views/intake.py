@@ -228,6 +228,11 @@ def document_add_view(request, pk):
     on = today()
     appeal = queries.access_appeal(request.user, pk, on)
     detail = reverse("appeals:appeal_detail", args=[appeal.pk])
+    if request.method == "POST" and _content_length(request) > services.MAX_EVIDENCE_BYTES + 64 * 1024:
+        # Refused before Django reads the body: an oversized upload is never spooled to disk.
+        messages.error(request, _("The file is larger than %(n)s MB; nothing was read.") % {
+            "n": services.MAX_EVIDENCE_BYTES // (1024 * 1024)})
+        return redirect(request.path)
     form = forms.DocumentForm(request.POST or None, request.FILES or None, initial={"received_on": on})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -248,6 +253,13 @@ def document_add_view(request, pk):
         "help": _("Evidence for the file (UH 19.3.4, 19.4.1). It is kept in private storage and only the people who "
                   "handle the appeal can download it."),
         "submit": _("Upload"), "page_roles": roles_text(PAGE_ROLES["appeal_document_add"])})
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 @role_required(*PAGE_ROLES["appeal_document"])

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from config.regulations import PRESETS
+from config.validators import name_problem
 from enrolment.models import (
     AcademicYear,
     ContractKind,
@@ -101,7 +102,7 @@ class _Check:
         return value
 
     def str(self, obj: dict, key: str, path: str, pattern: re.Pattern | None = None, max_len=200,
-            optional=False) -> str | None:
+            optional=False, name=False) -> str | None:
         value = obj.get(key)
         if value is None and optional:
             return None
@@ -113,6 +114,9 @@ class _Check:
             return None
         if pattern and not pattern.match(value):
             self.bad(f"{path}.{key}", f"'{value}' is not a valid code")
+            return None
+        if name and name_problem(value):
+            self.bad(f"{path}.{key}", name_problem(value))
             return None
         return value
 
@@ -154,7 +158,7 @@ class _Check:
         value = obj.get(key)
         if value is None and optional:
             return None
-        if value not in choices:
+        if isinstance(value, list | dict) or value not in choices:  # a list or an object is never a choice
             self.bad(f"{path}.{key}", f"{value!r} is not one of {', '.join(sorted(choices))}")
             return None
         return value
@@ -205,7 +209,7 @@ def validate(data: Any) -> _Plan:
     if data.get("format") != FORMAT:
         ck.bad("format", f"expected '{FORMAT}', got {data.get('format')!r}")
     regulations = data.get("regulations")
-    if regulations not in PRESETS:
+    if not isinstance(regulations, str) or regulations not in PRESETS:
         ck.bad("regulations", f"unknown regulations {regulations!r} (known: {', '.join(sorted(PRESETS))})")
     plan = _Plan(regulations=regulations if isinstance(regulations, str) else "")
 
@@ -381,11 +385,11 @@ def _validate_students(ck: _Check, data: dict, plan: _Plan):
             first_year = None
         born = ck.date(s, "date_of_birth", path)
         record = {
-            "number": number, "first_name": ck.str(s, "first_name", path, max_len=100),
-            "last_name": ck.str(s, "last_name", path, max_len=100), "date_of_birth": born, "email": email,
-            "street": ck.str(address, "street", f"{path}.address") if address else None,
-            "postcode": ck.str(address, "postcode", f"{path}.address", max_len=20) if address else None,
-            "city": ck.str(address, "city", f"{path}.address", max_len=100) if address else None,
+            "number": number, "first_name": ck.str(s, "first_name", path, max_len=100, name=True),
+            "last_name": ck.str(s, "last_name", path, max_len=100, name=True), "date_of_birth": born, "email": email,
+            "street": ck.str(address, "street", f"{path}.address", name=True) if address else None,
+            "postcode": ck.str(address, "postcode", f"{path}.address", max_len=20, name=True) if address else None,
+            "city": ck.str(address, "city", f"{path}.address", max_len=100, name=True) if address else None,
             "country": ck.str(address, "country", f"{path}.address", max_len=2) if address else None,
             "first_enrolled_year": first_year or "", "learning_account": None,
         }

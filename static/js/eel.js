@@ -6,3 +6,15 @@ document.addEventListener("click", (event) => {
   const all = boxes.every((box) => box.checked);
   boxes.forEach((box) => { box.checked = !all; });
 });
+
+// The results import: show that the server is working while a large file is checked or saved (one transaction).
+for (const [formId, progressId] of [["confirm-import", "import-progress"], ["upload-form", "upload-progress"]]) {
+  const form = document.getElementById(formId);
+  if (!form) continue;
+  form.addEventListener("submit", () => {
+    form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
+    const progress = document.getElementById(progressId);
+    progress.classList.remove("d-none");
+    progress.classList.add("d-inline-flex");
+  });
+}

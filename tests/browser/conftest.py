@@ -51,8 +51,12 @@ def page(browser):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/Brussels")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # The content security policy refuses inline scripts and styles: Chromium reports each refusal on the console.
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert not refused, f"The content security policy refused: {refused}"
 
 
 @pytest.fixture

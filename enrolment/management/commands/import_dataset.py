@@ -26,6 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not UTF-8 text") from None
         except json.JSONDecodeError as exc:
             raise CommandError(f"{file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        except RecursionError:
+            raise CommandError(f"{file}: not a dataset (lists or objects nested too deeply)") from None
+        except ValueError as exc:  # e.g. a number of thousands of digits
+            raise CommandError(f"{file}: not valid JSON ({exc})") from None
         try:
             report = import_dataset(data, dry_run=dry_run)
         except DatasetError as exc:
