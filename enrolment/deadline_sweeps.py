@@ -27,10 +27,9 @@ notice per student and date, stored in bulk (``notify_many``); the notice key ma
 from __future__ import annotations
 
 from collections import defaultdict
-from contextlib import contextmanager
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, Greatest
 from django.utils.translation import gettext as _
@@ -52,18 +51,6 @@ from .models import (
 from .outbox import notify_many
 
 EN5_CHUNK = 500
-
-
-@contextmanager
-def without_jit():
-    """A transaction whose queries PostgreSQL does not JIT-compile. The sweeps' reads scan whole tables (every
-    contract, every study-programme line): their cost estimate passes ``jit_above_cost`` and compiling them takes
-    seconds, several times the scan itself."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 # ------------------------------------------------------------------------------------------------ EN-5 ----
@@ -149,8 +136,7 @@ def deregister_without_programme(as_of: date) -> SweepResult:
     done = set(DeadlineFlag.objects.filter(rule="EN-5", kind="year_done", model="enrolment.academicyear")
                .values_list("pk_value", flat=True))
     years = [y for y in AcademicYear.objects.order_by("starts_on") if y.pk not in done]
-    with without_jit():
-        candidates = list(_en5_candidates(as_of, year_ids=[y.pk for y in years]))
+    candidates = list(_en5_candidates(as_of, year_ids=[y.pk for y in years]))
     for contract in candidates:
         day = _en5_day(contract)
         decision = rules.en5_decision(day, contract.first_line, as_of)
@@ -190,8 +176,7 @@ def upcoming_without_programme(start: date, end: date) -> list[Due]:
     out = []
     # An EN-5 day lies within its academic year: only the years that overlap the range can have one in it.
     year_ids = list(AcademicYear.objects.filter(starts_on__lte=end, ends_on__gte=start).values_list("pk", flat=True))
-    with without_jit():
-        candidates = list(_en5_candidates(without_lines=True, year_ids=year_ids))
+    candidates = list(_en5_candidates(without_lines=True, year_ids=year_ids))
     for contract in candidates:
         day = _en5_day(contract)
         if day is None or not start <= day <= end:
@@ -270,7 +255,7 @@ def remind_special_circumstances(as_of: date) -> SweepResult:
     affected = []
     for year in AcademicYear.objects.order_by("starts_on"):
         for due in rules.special_circumstances_reminders_due(as_of, year.starts_on, year.rules):
-            with without_jit():
+            with transaction.atomic():
                 # Two runs at once: the second waits here, then finds every reminder stored.
                 AcademicYear.objects.select_for_update().filter(pk=year.pk).first()
                 affected.extend(_remind(year, due, as_of))

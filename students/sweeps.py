@@ -26,7 +26,6 @@ from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from config.sweeps import Due, Ref, SweepResult
-from enrolment.deadline_sweeps import without_jit
 from enrolment.flags import raise_flag
 from enrolment.models import AcademicYear, DeadlineFlag, Degree, ProgrammeKind, RefundWindowClosure, StudyContract
 
@@ -137,7 +136,7 @@ def rebuild_learning_accounts(as_of: date) -> SweepResult:
     for i, year in enumerate(years):
         if year.pk in done or not rules.rebuild_due(as_of, year.starts_on):
             continue
-        with without_jit():  # one transaction: the year's row lock is held until its flag is written
+        with transaction.atomic():  # the year's row lock is held until its flag is written
             AcademicYear.objects.select_for_update().filter(pk=year.pk).first()
             affected.extend(_rebuild_year(year, years[i - 1] if i else None, as_of))
     return SweepResult(affected=tuple(affected))

@@ -85,7 +85,7 @@ def test_en10_bulk_in_a_fixed_number_of_queries(year, programme, django_assert_m
         enrolled(year, programme)
     with django_assert_max_num_queries(12):
         assert remind_special_circumstances(date(2026, 10, 5)).count == 30
-    with django_assert_max_num_queries(6):  # the years; the year's lock, JIT off, savepoint; the recipients
+    with django_assert_max_num_queries(5):  # the years; the year's lock and its savepoint; the recipients
         assert remind_special_circumstances(date(2026, 10, 5)).count == 0
 
 

@@ -190,7 +190,7 @@ def test_en5_a_repeat_over_many_contracts_costs_a_fixed_number_of_queries(year, 
     for i in range(15):
         contract(year, programme, date(2026, 9, 20), units=[unit] if i % 3 else [])
     assert deregister_without_programme(date(2026, 12, 1)).count == 5
-    with django_assert_max_num_queries(6):  # the years done, the years, the candidates (JIT off: 3 for that)
+    with django_assert_max_num_queries(3):  # the years done, the years, the candidates
         assert deregister_without_programme(date(2026, 12, 1)).count == 0
 
 
