@@ -1,8 +1,9 @@
 """The student-administration sweeps of ``config.sweeps`` (rules.md section 9): EN-5, EN-6 and EN-10.
 
 Each sweep reads what is due in bulk, decides with the pure rules of :mod:`enrolment.rules` and writes only the
-records that change, each under the row lock of the service it calls; the unique keys of flags and notices make
-a second run, or a concurrent one, add nothing.
+records that change, under the row locks of the services it calls (EN-5: the students of a chunk of contracts,
+each contract rechecked after the locks); the unique keys of flags and notices make a second run, or a
+concurrent one, add nothing.
 
 EN-5 (UH 4.1.1). "Students who have not yet requested an initial academic programme two months after their
 enrolment will be deregistered by the student administration." The article opens with "the academic programme
