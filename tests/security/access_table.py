@@ -95,6 +95,14 @@ ROWS: list[Row] = [
     row("enrolment:enrol", {"number": "other_student.number"}, ok=STUDENT_WRITERS),
     row("enrolment:add_unit", {"pk": "contract.pk"}, ok=STUDENT_WRITERS),
     row("enrolment:withdraw", {"pk": "contract.pk"}, ok=STUDENT_WRITERS),
+    # Deadlines (issue 5): the student administration, and the committee roles (their programmes' records only)
+    row("enrolment:deadlines", ok={ADM, CH, SEC, MEM, SU}),
+    row("enrolment:deadline_run", {"pk": "sweep_run.pk"}, ok={ADM, CH, SEC, MEM, SU}),
+    row("enrolment:deadline_run", {"pk": "=999999"}, missing={ADM, CH, SEC, MEM, SU}),
+    # The outbox: the student administration only
+    row("enrolment:outbox", ok={ADM, SU}),
+    post("enrolment:outbox_retry", {"pk": "notice.pk"}, ok={ADM, SU}),
+    post("enrolment:outbox_retry_all", ok={ADM, SU}),
     row("enrolment:change_programme", {"pk": "contract.pk"}, ok=STUDENT_WRITERS),
     row("enrolment:remove_unit", {"pk": "line.pk"}, ok=STUDENT_WRITERS),
     # ------------------------------------------------------------------------ results

@@ -202,6 +202,17 @@ def build_world() -> SimpleNamespace:
                               explanation="Cousin of the student.", recorded_by=other_ombuds)
     FileView.objects.create(appeal=appeal, user=u["ombuds"], page="file")
 
+    # ----------------------------------------------------------------- deadlines and the outbox
+    from config.sweeps import Ref
+    from enrolment.models import Notice, NoticeStatus, SweepRun
+
+    sweep_run = SweepRun.objects.create(
+        name="ex2_second_opportunity_absent", rule="EX-2", as_of=TODAY, status="done", count=1,
+        affected=[Ref("students.student", student.pk, f"{student.number}").as_json()])
+    notice = Notice.objects.create(key="security.world.notice", audience="student", to="s@example.org",
+                                   subject="A notice", body="Text", status=NoticeStatus.FAILED, attempts=8,
+                                   last_error="SMTPServerDisconnected: down")
+
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib import admin
     from django.contrib.contenttypes.models import ContentType
@@ -227,4 +238,5 @@ def build_world() -> SimpleNamespace:
         other_assignment=other_assignment, contract=StudyContract.objects.filter(student=student, academic_year=year)
         .first(), line=ProgrammeLine.objects.filter(contract__student=student, academic_year=year).first(),
         ledger_movement=LedgerMovement.objects.filter(student=student).first(),
+        sweep_run=sweep_run, notice=notice,
     )
