@@ -12,7 +12,7 @@ from students.models import Student
 from . import appeals as appeal_section
 from . import decisions as decision_section
 from . import second_opportunity as second_opportunity_section
-from .importer import FORMAT
+from .importer import FORMAT, dataset_reason
 
 
 def _d(value):
@@ -67,7 +67,7 @@ def export_dataset() -> dict:
             {
                 "student": c.student.number, "programme": c.programme.code, "academic_year": c.academic_year.code,
                 "contract": c.kind, "enrolled_on": _d(c.enrolled_on), "deregistered_on": _d(c.deregistered_on),
-                "deregistration_reason": c.deregistration_reason or None,
+                "deregistration_reason": dataset_reason(c.deregistration_reason) or None,
                 "course_units": [
                     {"code": ln.course_unit.code, "added_on": _d(ln.added_on), "removed_on": _d(ln.removed_on),
                      "exempted": ln.exempted}

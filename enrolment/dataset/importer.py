@@ -49,6 +49,15 @@ GRADE_WORDS = {"pass": Outcome.PASS, "fail": Outcome.FAIL, "absent": Outcome.ABS
                "absent_justified": Outcome.ABSENT_JUSTIFIED}
 SUMMER_BEFORE_YEAR = timedelta(days=183)  # enrolment opens in the summer before the year starts
 
+#: The deregistration reasons of ``eel-dataset/1`` (LA-8).
+DATASET_REASONS = (DeregistrationReason.WITHDRAWAL, DeregistrationReason.PROGRAMME_CHANGE)
+
+
+def dataset_reason(reason: str) -> str:
+    """The deregistration reason as ``eel-dataset/1`` names it (``withdrawal`` or ``programme_change``, LA-8): an
+    EN-5 deregistration (no study programme) counts for the learning account as a withdrawal on that day."""
+    return "withdrawal" if reason == DeregistrationReason.NO_PROGRAMME else reason
+
 
 class DatasetError(Exception):
     def __init__(self, problems: list[str]):
@@ -460,7 +469,7 @@ def _validate_enrolments(ck: _Check, data: dict, plan: _Plan):
         enrolled_on = ck.date(e, "enrolled_on", path)
         dereg_on = ck.date(e, "deregistered_on", path, optional=True)
         reason = e.get("deregistration_reason")
-        if reason is not None and reason not in DeregistrationReason.values:
+        if reason is not None and reason not in DATASET_REASONS:
             ck.bad(f"{path}.deregistration_reason", f"{reason!r} is not one of withdrawal, programme_change")
         elif (reason is None) != (e.get("deregistered_on") is None):
             ck.bad(f"{path}.deregistration_reason", "give both deregistered_on and deregistration_reason, or neither")
@@ -793,7 +802,7 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
             c.deregistered_on, c.deregistration_reason = e["deregistered_on"], e["reason"]
             c.save(update_fields=["deregistered_on", "deregistration_reason"])
             report.count("deregistrations", created=False)
-        elif (c.deregistered_on, c.deregistration_reason) != (e["deregistered_on"], e["reason"]):
+        elif (c.deregistered_on, dataset_reason(c.deregistration_reason)) != (e["deregistered_on"], e["reason"]):
             problems.append(f"{e['path']}.deregistered_on: this contract is already recorded as deregistered on "
                             f"{c.deregistered_on} ({c.deregistration_reason or 'active'})")
     if new_contracts:

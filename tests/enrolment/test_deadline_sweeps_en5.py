@@ -247,3 +247,18 @@ def test_en5_two_sweeps_at_once_deregister_once():
     assert all(reloaded(c).deregistered_on == date(2026, 11, 20) for c in contracts)
     assert Notice.objects.filter(key__startswith="en5.contract.").count() == 6
     assert LedgerMovement.objects.filter(kind="opening").count() == 6
+
+
+def test_en5_export_names_the_deregistration_a_withdrawal_and_imports_back_unchanged(year, programme):
+    """eel-dataset/1 knows two reasons (LA-8); an EN-5 deregistration counts for the learning account as a
+    withdrawal on its day, so the export says ``withdrawal`` and importing that export again changes nothing."""
+    from enrolment.dataset.exporter import export_dataset
+    from enrolment.dataset.importer import import_dataset
+
+    c = contract(year, programme, date(2026, 9, 20))
+    deregister_without_programme(date(2026, 11, 20))
+    data = export_dataset()
+    exported = [e for e in data["enrolments"] if e["student"] == c.student.number]
+    assert [(e["deregistered_on"], e["deregistration_reason"]) for e in exported] == [("2026-11-20", "withdrawal")]
+    import_dataset(data)
+    assert reloaded(c).deregistration_reason == DeregistrationReason.NO_PROGRAMME

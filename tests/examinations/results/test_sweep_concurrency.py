@@ -53,7 +53,7 @@ def test_ex3_two_runs_at_once_close_each_window_once(faculty):
     assert DeadlineFlag.objects.filter(rule="EX-3", kind="closed").count() == 3
 
 
-def test_ex9_two_runs_at_once_record_each_script_once(contested):
+def test_ex9_two_runs_at_once_record_each_script_once(contested):  # noqa: F811  (the imported fixture)
     results = twice_at_once(list_script_retention, date(2028, 2, 2))
     reported = [(ref.model, ref.pk) for r in results for ref in r.affected]
     assert len(reported) == len(set(reported)) == 3 + 3
