@@ -112,6 +112,7 @@ EXAMINATION_MENU = (
     ("appeals:ombuds_assignments", _("Ombudspersons")),
     ("enrolment:outbox", _("Outbox")),
     ("enrolment:deadlines", _("Deadlines")),
+    ("students:audit", _("Audit trail")),
 )
 
 

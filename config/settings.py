@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "simple_history",
     "students",
     "enrolment",
     "examinations",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The audit trail's "who" for changes made in a web request (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.security.ExportLogMiddleware",
@@ -206,3 +209,8 @@ LOGGING = {
     # Every download of personal data (CSV exports, PDFs, evidence): who, what, when (config.security).
     "loggers": {"eel.exports": {"level": os.environ.get("EEL_EXPORT_LOG_LEVEL", "INFO")}},
 }
+
+# Audit trail (django-simple-history): the reason of a change is free text, not cut at 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin's own "history" pages are not used: the History panels and /students/audit/ show the trail.
+SIMPLE_HISTORY_REVERT_DISABLED = True

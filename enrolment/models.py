@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.regulations import PRESETS, Regulations, get_regulations
 
@@ -151,6 +152,8 @@ class StudyContract(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["academic_year__starts_on", "enrolled_on", "id"]
         constraints = [
@@ -196,6 +199,8 @@ class ProgrammeLine(models.Model):
     removal_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["course_unit__code"]

@@ -14,6 +14,8 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import audit
+from config.audit import audit_step
 from students import rules as la_rules
 from students.models import LedgerMovement, Student
 from students.services import balance_at, preview_ledger, sync_ledgers
@@ -211,6 +213,7 @@ def preview_enrolment(student: Student, programme: Programme, year: AcademicYear
     return Preview(outcome, movements, balance_at(student.pk, enrolled_on), rules.account_credits(request))
 
 
+@audit_step("Enrolment ({kind})")
 @transaction.atomic
 def enrol(student: Student, programme: Programme, year: AcademicYear, kind: str, enrolled_on: date,
           unit_ids: Iterable[int], exempted_ids: Iterable[int] = (), by=None) -> StudyContract:
@@ -224,7 +227,7 @@ def enrol(student: Student, programme: Programme, year: AcademicYear, kind: str,
                                preview.outcome.blocking)
     contract = StudyContract.objects.create(student=student, programme=programme, academic_year=year, kind=kind,
                                             enrolled_on=enrolled_on, recorded_by=by)
-    ProgrammeLine.objects.bulk_create([
+    audit.bulk_create(ProgrammeLine, [
         ProgrammeLine(contract=contract, course_unit_id=uid, student=student, academic_year=year, added_on=enrolled_on,
                       exempted=uid in exempted, recorded_by=by)
         for uid in unit_ids
@@ -253,6 +256,7 @@ def preview_addition(contract: StudyContract, unit: CourseUnit, added_on: date, 
                    balance_at(contract.student_id, added_on), 0 if exempted else unit.credits)
 
 
+@audit_step("Course unit added")
 @transaction.atomic
 def add_unit(
     contract: StudyContract, unit: CourseUnit, added_on: date, exempted: bool = False, by=None
@@ -287,6 +291,7 @@ def preview_removal(line: ProgrammeLine, requested_on: date, today: date | None 
                    balance_at(line.student_id, requested_on), line.course_unit.credits)
 
 
+@audit_step("Course unit removed")
 @transaction.atomic
 def remove_unit(line: ProgrammeLine, requested_on: date, by=None, today: date | None = None) -> ProgrammeLine:
     """Deregistration from a course unit (UH 3.4); the refund follows LA-6 on the date of the student's request."""
@@ -326,6 +331,7 @@ def _deregister(contract: StudyContract, on: date, reason: str, by, today: date 
     return contract
 
 
+@audit_step("Withdrawal")
 @transaction.atomic
 def withdraw(contract: StudyContract, on: date, by=None, today: date | None = None) -> StudyContract:
     """Deregistration from a programme (UH 8.1), effective on the date of the student's request."""
@@ -385,6 +391,7 @@ def preview_programme_change(contract: StudyContract, programme: Programme, on: 
                             rules.account_credits(request))
 
 
+@audit_step("Programme change")
 @transaction.atomic
 def change_programme(contract: StudyContract, programme: Programme, on: date, unit_ids: Iterable[int],
                      exempted_ids: Iterable[int] = (), by=None, today: date | None = None) -> StudyContract:
@@ -398,6 +405,7 @@ def change_programme(contract: StudyContract, programme: Programme, on: date, un
     return new
 
 
+@audit_step("Enrolment exception ({rule})", reason="reason")
 @transaction.atomic
 def record_exception(student: Student, year: AcademicYear, rule: str, decided_by: str, decided_on: date,
                      reference: str, reason: str, max_credits: int | None = None, by=None) -> EnrolmentException:
@@ -417,6 +425,7 @@ def period_dates(year_id: int) -> list[rules.PeriodDates]:
             for p in EducationPeriod.objects.filter(academic_year_id=year_id)]
 
 
+@audit_step("Sweep EN-5 (UH 4.1.1): deregistered without a study programme")
 @transaction.atomic
 def deregister_without_programme(contract: StudyContract, on: date, today: date | None = None) -> StudyContract:
     """EN-5 (UH 4.1.1): the student administration deregisters a contract that has no study programme, dated
@@ -430,6 +439,7 @@ def deregister_without_programme(contract: StudyContract, on: date, today: date 
     return done[0]
 
 
+@audit_step("Sweep EN-5 (UH 4.1.1): deregistered without a study programme")
 @transaction.atomic
 def deregister_many_without_programme(items: list[tuple[int, date]], today: date | None = None
                                       ) -> tuple[list[StudyContract], list[tuple[int, str]]]:

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 student_number_validator = RegexValidator(
     r"^[0-9A-Za-z][0-9A-Za-z-]{0,19}$", _("A student number has 1-20 letters, digits or hyphens.")
@@ -34,6 +35,8 @@ class Student(models.Model):
     register_master_obtained = models.BooleanField(_("initial master's degree already obtained"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name", "number"]
@@ -110,6 +113,8 @@ class LedgerMovement(models.Model):
 
     objects = ImmutableQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["on", "id"]
         constraints = [
@@ -130,3 +135,31 @@ class LedgerMovement(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("Ledger movements are append-only: record a correction instead.")
 
+
+
+class AuditEvent(models.Model):
+    """One audit entry for a change made in bulk without a history row per record: a dataset import (60,000
+    students in one transaction) is recorded once, with who, when, which file and what it changed. Written
+    once, never edited."""
+
+    class Kind(models.TextChoices):
+        DATASET_IMPORT = "dataset_import", _("Dataset import")
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    source = models.CharField(_("file"), max_length=300, blank=True)
+    summary = models.TextField(_("what it changed"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {self.source}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit events are never edited.")
+        super().save(*args, **kwargs)

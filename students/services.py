@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from config import audit
+from config.audit import audit_step
 from config.regulations import get_regulations
 from enrolment.models import AcademicYear, CourseUnit, Degree, EducationPeriod, ProgrammeLine, StudyContract
 from examinations.models import Outcome, Proclamation, Result
@@ -129,6 +131,7 @@ def _stored(student_ids: list[int]) -> dict[int, list[rules.StoredMovement]]:
     return stored
 
 
+@audit_step("Learning account brought up to date (LA-15)", reason="reason")
 @transaction.atomic
 def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
     """Append what each ledger misses (LA-15). Locks the students' rows so two writers cannot interleave.
@@ -157,7 +160,8 @@ def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
         if not new_rows:
             continue
         unit_ids = dict(CourseUnit.objects.filter(code__in=unit_codes).values_list("code", "id"))
-        LedgerMovement.objects.bulk_create(
+        audit.bulk_create(
+            LedgerMovement,
             [
                 LedgerMovement(
                     student_id=sid, on=row.on, kind=row.kind, credits=row.credits,
@@ -193,6 +197,7 @@ def balance_at(student_id: int, as_of: date) -> int:
     return total or 0
 
 
+@audit_step("Opening balance from the register (LA-1)")
 @transaction.atomic
 def record_register_opening(student: Student, balance: int, as_of: date, bonus_used: int, master_obtained: bool,
                             by=None) -> int:
@@ -237,6 +242,7 @@ def check_correction(student: Student, credits: int, on: date, reference: str, t
         raise CorrectionRefused(_already_recorded_message(existing))
 
 
+@audit_step("Ledger correction (LA-13)", reason="reason")
 @transaction.atomic
 def record_correction(student: Student, credits: int, on: date, reference: str, reason: str, by,
                       token=None) -> LedgerMovement:

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
+from config.audit import audit_step
 from config.sweeps import Due, Ref, SweepResult
 from enrolment.flags import raise_flag
 from enrolment.models import AcademicYear, DeadlineFlag, Degree, ProgrammeKind, RefundWindowClosure, StudyContract
@@ -34,6 +35,7 @@ from .models import LedgerMovement, MovementKind, Student
 from .services import CHUNK, sync_ledgers
 
 
+@audit_step("Sweep LA-9: refund window closed")
 def close_refund_windows(as_of: date) -> SweepResult:
     affected = []
     for year in AcademicYear.objects.order_by("starts_on"):
@@ -126,6 +128,7 @@ def _rebuild_year(year: AcademicYear, previous: AcademicYear | None, as_of: date
     return affected
 
 
+@audit_step("Sweep LA-12: yearly rebuild of the learning accounts")
 def rebuild_learning_accounts(as_of: date) -> SweepResult:
     """LA-12 sweep: the yearly rebuild of every academic year that started on or before ``as_of`` and was not
     rebuilt yet (a worker down for a year catches up on both)."""

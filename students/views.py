@@ -16,6 +16,7 @@ from enrolment.views import TwoStepAction, roles_text
 from . import queries, services
 from .filters import StudentFilter
 from .forms import LARGE_NEGATIVE_CORRECTION, AsOfForm, CorrectionForm, RegisterOpeningForm
+from .history import student_history
 from .pdf import statement_filename, statement_pdf
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,7 +90,8 @@ def student_detail(request, number):
     as_of = as_of_form.as_of_or(today)
     context = queries.student_page(number, as_of, today)
     context.update({"as_of_form": as_of_form, "as_of": as_of, "today": today,
-                    "page_roles": roles_text(STUDENT_RECORDS_READ)})
+                    "page_roles": roles_text(STUDENT_RECORDS_READ),
+                    "history": student_history(context["student"])})
     return render(request, "students/student_detail.html", context)
 
 

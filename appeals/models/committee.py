@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from examinations.models.results import AppendOnly
 
@@ -91,6 +92,8 @@ class AppealExclusion(AppendOnly):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["appeal", "recorded_at", "id"]
         constraints = [
@@ -142,6 +145,8 @@ class AppealHearing(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["appeal", "starts_at", "id"]
         constraints = [
@@ -164,6 +169,8 @@ class HearingAttendance(models.Model):
     hearing = models.ForeignKey(AppealHearing, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(PoolMember, on_delete=models.PROTECT, related_name="+")
     present = models.BooleanField(_("present"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["hearing", "member__role", "member__user__last_name"]
@@ -208,6 +215,8 @@ class AppealMotion(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["appeal", "put_at", "id"]
         constraints = [
@@ -237,6 +246,8 @@ class AppealBallot(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["motion", "member__role", "member__user__last_name"]
@@ -271,6 +282,8 @@ class AppealDecision(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_on", "appeal"]

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from examinations.models.results import AppendOnly
 
@@ -81,6 +82,8 @@ class Appeal(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "reference"]
@@ -188,6 +191,8 @@ class AdmissibilityCheck(AppendOnly):
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["appeal", "version"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 __all__ = [
     "FileKind", "FileView", "MediationCase", "MediationKind", "MediationNote", "MediationOutcome",
@@ -191,6 +192,8 @@ class MediationCase(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         constraints = [
@@ -228,6 +231,8 @@ class MediationTransition(AppendOnlyRecord):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -241,6 +246,9 @@ class MediationNote(AppendOnlyRecord):
     written_at = models.DateTimeField(default=timezone.now)
     text = models.TextField(_("note"))
     token = models.UUIDField(unique=True)
+
+    # The note itself stays confidential (UH 21.2.2): its history keeps who and when, not the text.
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         ordering = ["written_at", "id"]

@@ -21,7 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import audit
 from config.access import Role, has_role
+from config.audit import audit_step
 from config.calendar import holidays_around
 from config.regulations import DEFAULT_CODE, Regulations, get_regulations
 from config.sweeps import Ref
@@ -191,6 +193,7 @@ def sitting_on(appeal: Appeal, day: date) -> list[PoolMember]:
         Q(until__isnull=True) | Q(until__gte=day)) if m.pk not in excluded]
 
 
+@audit_step("Member excluded ({ground})", reason="reason")
 @transaction.atomic
 def exclude_member(appeal_id: int, *, member_id: int, ground: str, reason: str, decided_on: date,
                    by) -> AppealExclusion:
@@ -275,6 +278,7 @@ def withdraw_notice(key: str, reason: str) -> bool:
     return withdraw(key, reason)
 
 
+@audit_step("Hearing planned")
 @transaction.atomic
 def plan_hearing(appeal_id: int, *, starts_at: datetime, place: str, hear_student: bool = True, by,
                  now: datetime | None = None) -> AppealHearing:
@@ -344,6 +348,7 @@ def session_check(present: list[PoolMember], appeal: Appeal) -> rules.SessionChe
     return rules.ap5_session_check([m.as_seat() for m in present], committee_rules(appeal))
 
 
+@audit_step("Hearing recorded")
 @transaction.atomic
 def record_hearing(hearing_id: int, record: HearingRecord, *, by, now: datetime | None = None) -> AppealHearing:
     """AP-5 / AP-6 (UH 19.1.2, 19.4.2): the record of a session: who of the sitting members attended, who presided
@@ -397,7 +402,7 @@ def record_hearing(hearing_id: int, record: HearingRecord, *, by, now: datetime 
         written_authority_on=record.written_authority_on if representative else None,
         presiding=check.presiding and check.presiding.seat_id, presiding_deputy=check.deputy, quorum=check.holds,
         minutes=record.minutes.strip(), recorded_at=now, recorded_by=by)
-    HearingAttendance.objects.bulk_create([HearingAttendance(hearing=hearing, member=m, present=m.pk in
+    audit.bulk_create(HearingAttendance, [HearingAttendance(hearing=hearing, member=m, present=m.pk in
                                                              record.present_member_ids) for m in sitting.values()])
     words = [check.text if check.presiding else _("No quorum (UH 19.1.2).")]
     if not check.holds:
@@ -465,6 +470,7 @@ def _lock_motion(motion_id: int) -> AppealMotion:
     return motion
 
 
+@audit_step("Motion put ({outcome})")
 @transaction.atomic
 def put_motion(appeal_id: int, *, hearing_id: int, outcome: str, reasons: str, new_decision_text: str = "",
                result_changes: dict[int, str] | None = None, by) -> AppealMotion:
@@ -506,6 +512,7 @@ def may_record_for_others(user) -> bool:
     return has_role(user, (Role.APPEALS_SECRETARY, Role.APPEALS_CHAIR))
 
 
+@audit_step("Vote cast")
 @transaction.atomic
 def cast_vote(motion_id: int, *, member_id: int, choice: str, by) -> AppealBallot:
     """AP-7: a sitting voting member present at the session votes for, against or abstains; she may change her
@@ -534,6 +541,7 @@ def vote_count(motion: AppealMotion, casting_vote: str | None = None) -> rules.V
     return rules.ap7_vote_result(ballots, motion.hearing.presiding_id, casting_vote)
 
 
+@audit_step("Vote closed")
 @transaction.atomic
 def close_vote(motion_id: int, *, casting_vote: str | None = None, by) -> AppealMotion:
     """AP-7 (UH 19.4.4): count the votes: a simple majority of the votes cast; on a tie the vote of the one
@@ -619,6 +627,7 @@ def _new_progress_decision(appeal: Appeal, motion: AppealMotion, decided_on: dat
     return old, new
 
 
+@audit_step("Appeal decided")
 @transaction.atomic
 def decide(motion: AppealMotion, *, by, vote_text: str = "") -> AppealDecision:
     """AP-7 (UH 19.4.4): the carried motion is the committee's decision, on the day of its session. A new study-
@@ -653,6 +662,7 @@ def decide(motion: AppealMotion, *, by, vote_text: str = "") -> AppealDecision:
 # AP-8: a later decision date, the letter and the route to the Council
 
 
+@audit_step("Later decision date announced", reason="reason")
 @transaction.atomic
 def announce_later_date(appeal_id: int, *, decision_date: date, reason: str = "", by,
                         today: date | None = None) -> LaterDecisionNotice:
@@ -699,6 +709,7 @@ def letter_pdf(context: dict) -> bytes:
     return HTML(string=render_to_string("appeals/committee/letter_pdf.html", context)).write_pdf()
 
 
+@audit_step("Decision letter sent")
 @transaction.atomic
 def send_decision_letter(appeal_id: int, *, by, now: datetime | None = None) -> AppealDecision:
     """AP-7 / AP-8 (UH 19.4.3-6): the decision is notified to the student by e-mail, the letter attached as a PDF,

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.audit import audit_step
 from config.calendar import holidays_around
 from config.sweeps import Ref
 from enrolment.flags import raise_flag
@@ -59,6 +60,7 @@ def _lock(appeal_id: int) -> Appeal:
         raise AppealRefused(_("There is no such appeal."))
 
 
+@audit_step("Appeal moved to {target}", reason="note")
 @transaction.atomic
 def move_appeal(appeal_id: int, target: str, *, by, note: str = "", expected: str | None = None,
                 **fields) -> Appeal:
@@ -155,6 +157,7 @@ def irregularity_notified_on(irr: Irregularity) -> date | None:
     return irr.letter_sent_on or irr.rector_decided_on
 
 
+@audit_step("Appeal registered")
 def register_appeal(*, student, decision_kind: str, postmarked_on: date, received_on: date,
                     decision_notified_on: date | None = None, contested_decision: StudyProgressDecision | None = None,
                     contested_irregularity: Irregularity | None = None, description: str = "", programme=None,
@@ -243,6 +246,7 @@ def register_appeal(*, student, decision_kind: str, postmarked_on: date, receive
     return appeal, True
 
 
+@audit_step("Arguments received")
 @transaction.atomic
 def record_arguments(appeal_id: int, *, received_on: date, by, today: date | None = None) -> Appeal:
     """AP-4 (UH 19.3.5): the arguments of a conservatory appeal, received after the inspection and explanation.
@@ -313,6 +317,7 @@ def computed_points(appeal: Appeal, others: list[tuple[Appeal, date | None]] | N
     return {rules.IN_TIME: in_time, rules.NOT_APPEALED_BEFORE: not_before}
 
 
+@audit_step("Admissibility checked", reason="note")
 @transaction.atomic
 def record_admissibility(appeal_id: int, *, answers: dict[str, tuple[bool, str]], checked_on: date,
                          signed_by: str = "", note: str = "", by, today: date | None = None) -> AdmissibilityCheck:
@@ -441,6 +446,7 @@ def check_upload(name: str, size: int, head: bytes) -> tuple[str, str]:
     return clean, content_type
 
 
+@audit_step("Document added")
 def add_document(appeal_id: int, *, upload, title: str, received_on: date, by,
                  today: date | None = None) -> tuple[EvidenceDocument, bool]:
     """UH 19.3.4 ("relevant documents"), UH 19.4.1 (the secretary keeps the file): store an evidence document in

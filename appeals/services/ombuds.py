@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from config.audit import audit_step
 from enrolment.models import Programme
 
 from .. import queries_ombuds as queries
@@ -138,6 +139,7 @@ def stand_aside(*, user, obj, reason: str, explanation: str, by) -> tuple[StandA
 # --- Mediation cases (OM-2) --------------------------------------------------------------------------------------
 
 
+@audit_step("Mediation opened")
 @transaction.atomic
 def open_mediation(*, student, programme: Programme, subject: str, kind: str, opened_on: date, by, today: date,
                    other_party=None, other_party_name: str = "", with_central: bool = False,
@@ -175,6 +177,7 @@ def open_mediation(*, student, programme: Programme, subject: str, kind: str, op
     return case, True
 
 
+@audit_step("Mediation note added", by="author")
 @transaction.atomic
 def add_note(case_pk: int, *, author, text: str, token: uuid.UUID) -> tuple[MediationNote, bool]:
     """OM-2 (UH 21.2.2): a confidential note, with its author and time; never edited. The form's ``token``
@@ -191,6 +194,7 @@ def add_note(case_pk: int, *, author, text: str, token: uuid.UUID) -> tuple[Medi
     return MediationNote.objects.create(case=case, author=author, text=text, token=token), True
 
 
+@audit_step("Mediation moved to {target}", reason="note")
 @transaction.atomic
 def move_mediation(case_pk: int, target: str, *, by, today: date, outcome: str = "", closed_on: date | None = None,
                    note: str = "") -> MediationCase:

@@ -50,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.access import Role
+from config.audit import audit_step
 from config.calendar import holidays_around
 from config.regulations import DEFAULT_CODE, AppealsCommitteeRules, get_regulations
 from config.sweeps import Due, Ref, SweepResult
@@ -210,6 +211,7 @@ def _flag(rule: str, kind: str, ref: Ref, due_on: date, as_of: date, programme_i
                         flagged_on=as_of, programme_id=programme_id, note=note)
 
 
+@audit_step("Sweep AP-2 (UH 19.3.2): appeal window closed")
 @transaction.atomic
 def close_appeal_windows(as_of: date) -> SweepResult:
     """AP-2 sweep (UH 19.3.2): record once each window that closed on or before ``as_of``, and mark the late
@@ -292,6 +294,7 @@ def _hearing_label(hearing: AppealHearing) -> str:
     return f"{hearing.appeal.reference}: hearing of {committee._when(hearing.starts_at)}"
 
 
+@audit_step("Sweep AP-6 (UH 19.4.2): invitation too late")
 def refuse_late_invitations(as_of: date) -> SweepResult:
     """AP-6 sweep (UH 19.4.2): planned hearings whose invitation did not leave 24 hours before them cannot hear the
     student: marked ``not_invited`` for the committee to plan again, once."""

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from config.access import RoleRequiredMixin, has_role, role_required
 from config.clock import today
 from enrolment.views import roles_text
+from students.history import appeal_history
 
 from .. import forms_intake as forms
 from .. import queries_intake as queries
@@ -156,6 +157,7 @@ def detail_view(request, pk):
     log_file_view(request.user, context["appeal"], page="appeals:appeal_detail")
     context["page_roles"] = roles_text(PAGE_ROLES["appeal_detail"])
     context["point_labels"] = forms.POINT_LABELS
+    context["history"] = appeal_history(context["appeal"])
     return render(request, "appeals/intake/detail.html", context)
 
 

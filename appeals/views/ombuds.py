@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from config.access import role_required
 from config.clock import today
 from enrolment.views import roles_text
+from students.history import appeal_history, mediation_history
 
 from .. import forms_ombuds as forms
 from .. import queries_ombuds as queries
@@ -98,6 +99,9 @@ def file_view(request, kind, pk):
         context.update(queries.mediation_record(page.obj))
         context["note_form"] = forms.NoteForm()
         context["moves"] = _moves(page.obj)
+        context["history"] = mediation_history(page.obj)
+    elif page.kind == FileKind.APPEAL:
+        context["history"] = appeal_history(page.obj)
     return render(request, "appeals/ombuds/file.html", context)
 
 

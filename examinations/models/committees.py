@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .results import AppendOnly
 
@@ -15,6 +16,8 @@ class ExamCommittee(models.Model):
 
     programme = models.OneToOneField("enrolment.Programme", on_delete=models.PROTECT, related_name="committee")
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     def __str__(self):
         return f"{self.programme.code}"
@@ -38,6 +41,8 @@ class CommitteeMember(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=CommitteeRole.choices)
     since = models.DateField(_("member since"))
     until = models.DateField(_("member until"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["committee", "role", "user__last_name"]
@@ -76,6 +81,8 @@ class TieDeclaration(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "student"], name="tie_declared_once")]
@@ -118,6 +125,8 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-held_on", "-id"]
         constraints = [
@@ -135,6 +144,8 @@ class Attendance(models.Model):
     present = models.BooleanField(_("present"), default=True)
     replaces = models.CharField(_("replaces (bureau)"), max_length=20, blank=True)  # EC-6: chair / vice_chair
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")]
@@ -167,6 +178,8 @@ class Decision(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "student__number", "version"]
         constraints = [
@@ -191,6 +204,8 @@ class ToleranceChoice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["student", "academic_year", "course_unit"], name="tolerance_choice_once"),
@@ -204,6 +219,8 @@ class MeetingSignature(AppendOnly):
     role = models.CharField(max_length=20, choices=CommitteeRole.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "role"], name="signature_once_per_role")]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class AppendOnly(models.Model):
@@ -111,6 +112,8 @@ class Result(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["academic_year__starts_on", "course_unit__code", "opportunity", "version"]
         indexes = [models.Index(fields=["exam_period", "course_unit"], name="result_period_unit")]
@@ -167,6 +170,8 @@ class Proclamation(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-published_on", "programme__code"]
         constraints = [
@@ -207,6 +212,8 @@ class StudyProgressDecision(AppendOnly):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["exam_period__starts_on", "student__number", "version"]
@@ -282,6 +289,8 @@ class MaterialError(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-reported_on"]

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import audit
+from config.audit import audit_step
 from enrolment.models import Programme, ProgrammeLine
 from students.models import Student
 from students.services import sync_ledgers
@@ -68,6 +70,7 @@ def seat_value(member: CommitteeMember) -> ec.Seat:
     return ec.Seat(member.user_id, member.role, member.user.get_full_name() or member.user.get_username())
 
 
+@audit_step("Committee created")
 @transaction.atomic
 def create_committee(programme_id: int) -> ExamCommittee:
     """EC-1: one committee per programme (idempotent)."""
@@ -75,6 +78,7 @@ def create_committee(programme_id: int) -> ExamCommittee:
     return committee
 
 
+@audit_step("Committee member added ({role})")
 @transaction.atomic
 def add_member(committee_id: int, user_id: int, role: str, since: date, by=None) -> CommitteeMember:
     """Seat a person on the committee. One seat per person; one chair, vice chair and secretary at a time.
@@ -97,6 +101,7 @@ def add_member(committee_id: int, user_id: int, role: str, since: date, by=None)
     return CommitteeMember.objects.create(committee_id=committee_id, user_id=user_id, role=role, since=since)
 
 
+@audit_step("Committee membership ended")
 @transaction.atomic
 def end_member(member_id: int, until: date, by=None) -> CommitteeMember:
     member = CommitteeMember.objects.select_for_update().get(pk=member_id)
@@ -112,6 +117,7 @@ def end_member(member_id: int, until: date, by=None) -> CommitteeMember:
     return member
 
 
+@audit_step("Tie declared ({kind})")
 @transaction.atomic
 def declare_tie(person_id: int, student_number: str, kind: str, declared_on: date, by) -> TieDeclaration:
     """EC-4 / EX-11: record a staff member's family (third degree) or cohabitation tie with a student. Declared
@@ -128,6 +134,7 @@ def declare_tie(person_id: int, student_number: str, kind: str, declared_on: dat
 # ---------------------------------------------------------------- meetings
 
 
+@audit_step("Meeting planned")
 @transaction.atomic
 def create_meeting(committee_id: int, kind: str, form: str, exam_period_id: int, held_on: date, by) -> Meeting:
     """EC-2 / EC-6: plan a meeting of the committee or its bureau on an exam period's results. The same
@@ -197,6 +204,7 @@ def opening_check(meeting: Meeting, reason: str = "") -> tuple[list[ec.Problem],
     return problems, chair, signers
 
 
+@audit_step("Meeting opened", reason="presiding_reason")
 @transaction.atomic
 def open_meeting(meeting_id: int, by, presiding_reason: str = "") -> Meeting:
     """EC-3 / EC-6: a meeting opens only with its quorum (committee) or its chair and vice chair (bureau);
@@ -218,6 +226,7 @@ def open_meeting(meeting_id: int, by, presiding_reason: str = "") -> Meeting:
     return meeting
 
 
+@audit_step("Meeting closed")
 @transaction.atomic
 def close_meeting(meeting_id: int, by) -> Meeting:
     meeting = _locked(meeting_id)
@@ -231,6 +240,7 @@ def close_meeting(meeting_id: int, by) -> Meeting:
     return meeting
 
 
+@audit_step("Minutes signed")
 @transaction.atomic
 def sign_meeting(meeting_id: int, by) -> MeetingSignature:
     """EC-5 / EC-6: the report is signed by the chair (or the member who presided) and the secretary; a bureau
@@ -278,6 +288,7 @@ def verdict_of(entry: dict) -> ec.Verdict:
                       frozenset(p["package"] for p in entry["packages"] if p["passed"]), entry.get("distinction"))
 
 
+@audit_step("Committee decision", reason="reason")
 @transaction.atomic
 def record_decision(meeting_id: int, student_number: str, by, *, follow: bool = True, programme_passed: bool = False,
                     passed_packages=(), distinction: str | None = None, reason: str = "",
@@ -347,6 +358,7 @@ def record_decision(meeting_id: int, student_number: str, by, *, follow: bool = 
                                    supersedes=current, recorded_by=by, **values)
 
 
+@audit_step("Tolerance choice")
 @transaction.atomic
 def record_tolerance_choice(meeting_id: int, student_number: str, unit_code: str, chosen_on: date,
                             by) -> ToleranceChoice:
@@ -384,6 +396,7 @@ def record_tolerance_choice(meeting_id: int, student_number: str, unit_code: str
 # ---------------------------------------------------------------- proclamation
 
 
+@audit_step("Proclamation")
 @transaction.atomic
 def proclaim(meeting_id: int, published_on: date, by) -> Proclamation:
     """EX-8: the student administration announces the exam period's results for the programme, after the
@@ -436,7 +449,7 @@ def proclaim(meeting_id: int, published_on: date, by) -> Proclamation:
             deviates=bool(decision and not decision.follows_proposal),
             reason=decision.reason if decision and not decision.follows_proposal else "", recorded_by=by,
         ))
-    StudyProgressDecision.objects.bulk_create(rows)
+    audit.bulk_create(StudyProgressDecision, rows)
     sync_ledgers(list(students.values()), by=by, reason=f"Proclamation {meeting.exam_period} {programme.code}")
     return proclamation
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.access import Role, has_role
+from config.audit import audit_step
 from config.calendar import holidays_around
 from enrolment.models import AcademicYear, CourseUnit, ProgrammeLine
 from students.models import Student
@@ -59,6 +60,7 @@ def is_proclaimed(exam_period_id: int, programme_id: int) -> bool:
     return Proclamation.objects.filter(exam_period_id=exam_period_id, programme_id=programme_id).exists()
 
 
+@audit_step("Result recorded ({procedure})", reason="reason")
 @transaction.atomic
 def record_result(line: ProgrammeLine, exam_period: ExamPeriod, outcome: str, grade: int | None, by,
                   procedure: str = ResultProcedure.ENTRY, reason: str = "", decided_on: date | None = None,
@@ -322,6 +324,7 @@ def decision_date(result: Result) -> date | None:
     return p.meeting.held_on if p.meeting_id else p.published_on
 
 
+@audit_step("Material error reported")
 @transaction.atomic
 def report_material_error(result: Result, reported_on: date, reported_by_name: str, description: str,
                           by) -> MaterialError:
@@ -340,6 +343,7 @@ def report_material_error(result: Result, reported_on: date, reported_by_name: s
                                         recorded_by=by)
 
 
+@audit_step("Material error decided", reason="reason")
 @transaction.atomic
 def decide_material_error(error: MaterialError, decided_on: date, corrected: bool, outcome: str | None,
                           grade: int | None, reason: str, by) -> MaterialError:

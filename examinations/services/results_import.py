@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config import audit
+from config.audit import audit_step
 from enrolment.models import CourseUnit, ProgrammeLine
 from students.models import Student
 from students.services import sync_ledgers
@@ -227,6 +229,7 @@ def apply_import(user, period: ExamPeriod, rows: list[RawRow], filename: str = "
     return plan
 
 
+@audit_step("Results file {filename}", by="user")
 def _write(user, period: ExamPeriod, plan: ImportPlan, filename: str) -> None:
     superseded = [p.old_id for p in plan.changed]
     for i in range(0, len(superseded), CHUNK):
@@ -234,7 +237,7 @@ def _write(user, period: ExamPeriod, plan: ImportPlan, filename: str) -> None:
         if Result.objects.filter(pk__in=chunk, is_current=True).update(is_current=False) != len(chunk):
             raise IntegrityError("a current result was superseded meanwhile")
     reason = f"Changed before the proclamation (results file {filename})."[:500] if plan.changed else ""
-    Result.objects.bulk_create([
+    audit.bulk_create(Result, [
         Result(line_id=p.line_id, student_id=p.student_id, academic_year_id=period.academic_year_id,
                course_unit_id=p.unit_id, exam_period=period, opportunity=period.opportunity, outcome=p.outcome,
                grade=p.grade, version=p.old_version + 1, supersedes_id=p.old_id, procedure=ResultProcedure.FILE,

@@ -27,6 +27,8 @@ from django.db.models import BooleanField, DateField, Exists, ExpressionWrapper,
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import audit
+from config.audit import audit_step
 from config.calendar import holidays_around
 from config.regulations import get_regulations
 from config.sweeps import Due, Ref, SweepResult
@@ -236,6 +238,7 @@ def _report_proclaimed(skipped: list, year: AcademicYear, period: ExamPeriod, pr
             skipped.append((ref, reason))
 
 
+@audit_step("Sweep EX-2 (UH 12.2.5): absent, not registered for the second opportunity")
 def absent_for_unregistered(as_of: date) -> SweepResult:
     """EX-2 sweep: ``A`` for the second opportunity of every failed, unregistered unit of each academic year
     whose registration closed before ``as_of``.
@@ -309,7 +312,7 @@ def _record_absent(year: AcademicYear, period: ExamPeriod, closes: date, rows: l
         todo = [r for r in rows if (r["student_id"], r["course_unit_id"]) not in taken and r["pk"] in active
                 and r["contract__programme_id"] not in proclaimed]
         reason = (f"EX-2 (UH 12.2.5): not registered for the second opportunity by {closes.isoformat()}.")
-        created = Result.objects.bulk_create([
+        created = audit.bulk_create(Result, [
             Result(line_id=r["pk"], student_id=r["student_id"], academic_year_id=year.pk,
                    course_unit_id=r["course_unit_id"], exam_period=period, opportunity=2, outcome=Outcome.ABSENT,
                    grade=None, version=1, procedure=ResultProcedure.SWEEP, reason=reason) for r in todo])

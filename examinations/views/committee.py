@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from config.access import Role, role_required
 from enrolment.views import roles_text
+from students.history import committee_history, meeting_history
 
 from .. import queries_committee as q
 from ..forms_committee import (
@@ -113,6 +114,7 @@ def committee_detail(request, pk):
         "may_edit": q.sees_all(request.user), "may_plan": q.can_plan_meetings(request.user, committee),
         "member_form": MemberForm(), "end_form": EndMemberForm(),
         "page_roles": roles_text(PAGE_ROLES["committee_detail"]),
+        "history": committee_history(committee),
     })
     return render(request, "examinations/committee/committee_detail.html", context)
 
@@ -213,6 +215,7 @@ def meeting_detail(request, pk):
         "open_form": OpenMeetingForm(),
         "proclaim_form": ProclaimForm(initial={"published_on": meeting.exam_period.results_published_on}),
         "page_roles": roles_text(PAGE_ROLES["meeting_detail"]),
+        "history": meeting_history(meeting),
     })
     return render(request, "examinations/committee/meeting_detail.html", context)
 

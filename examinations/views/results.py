@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from config.access import Role, role_required
 from enrolment.models import AcademicYear, CourseUnit
 from enrolment.views import roles_text
+from students.history import results_history
 from students.models import Student
 from students.views import safe_cell
 
@@ -244,6 +245,7 @@ def student_results(request, number):
     return render(request, "examinations/results/student.html", {
         "student": student, "years": years, "year": year, **summary,
         "can_act": services.is_results_admin(request.user), "page_roles": roles_text(SUMMARY_ROLES),
+        "history": results_history(student),
     })
 
 

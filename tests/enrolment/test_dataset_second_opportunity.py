@@ -159,7 +159,9 @@ def test_ex2_export_then_import_into_an_empty_database_keeps_the_registrations_a
 
     import_file(tmp_path, first)
     assert export(tmp_path, "again.json") == first
-    assert {k: v for k, v in table_counts().items() if k != "examinations.Proclamation"} == {
-        k: v for k, v in first_counts.items() if k != "examinations.Proclamation"}
+    # The audit trail is not part of the export: the sweep's result has its history row, the import one event.
+    def same(k):
+        return k != "examinations.Proclamation" and ".Historical" not in k and k != "students.AuditEvent"
+    assert {k: v for k, v in table_counts().items() if same(k)} == {k: v for k, v in first_counts.items() if same(k)}
     assert Result.objects.filter(opportunity=2, outcome="absent").count() == 1
     assert import_file(tmp_path, first) == "0 learning-account movements written\n"

@@ -86,6 +86,8 @@ ROWS: list[Row] = [
     # ------------------------------------------------------------------------ students
     row("students:list", ok=STUDENT_READERS),
     row("students:list", ok=STUDENT_READERS, query="?format=csv"),
+    row("students:audit", ok={ADM, SU}),
+    row("students:audit", ok={ADM, SU}, query="?record_type=student&user=a&reason=x&date_from=2026-01-01"),
     row("students:detail", {"number": "student.number"}, ok=STUDENT_READERS),
     row("students:detail", {"number": "=0000000"}, missing=STUDENT_READERS),
     row("students:statement_pdf", {"number": "student.number"}, ok=STUDENT_READERS),

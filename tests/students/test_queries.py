@@ -116,7 +116,7 @@ def test_sync_ledgers_costs_the_same_for_1_and_for_50_students(years, bachelor):
     one = count_queries(lambda: sync_ledgers(ids[:1]))
     fifty = count_queries(lambda: sync_ledgers(ids[1:]))
     assert one == fifty
-    assert one <= 15
+    assert one <= 16  # 15 + the movements' history rows (audit trail, one insert per batch)
     assert LedgerMovement.objects.filter(student_id=ids[0]).count() * 50 == LedgerMovement.objects.filter(
         student_id__in=ids[1:]).count()
     # With nothing to write, also a fixed (smaller) number.

@@ -15,7 +15,9 @@ from students.services import record_correction
 from .conftest import dataset, enrolment, student
 
 LIST_BUDGET = 9
-DETAIL_BUDGET = 11  # + the results, the degrees and the first academic year on record (register hint)
+# + the results, the degrees and the first academic year on record (register hint); + 4: the History panel (the
+# student's, contracts', lines' and movements' history tables, one query each).
+DETAIL_BUDGET = 15
 
 
 def test_dashboard_counts_for_readers(client_as, student_admin, school, many_students):

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             return
         data = generate(students, seed=seed)
         try:
-            report = import_dataset(data)
+            report = import_dataset(data, source="demo dataset")
         except DatasetError as exc:
             for problem in exc.problems[:50]:
                 self.stderr.write(problem)
