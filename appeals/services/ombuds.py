@@ -194,7 +194,8 @@ def add_note(case_pk: int, *, author, text: str, token: uuid.UUID) -> tuple[Medi
     return MediationNote.objects.create(case=case, author=author, text=text, token=token), True
 
 
-@audit_step("Mediation moved to {target}", reason="note")
+# The step's note stays with the case (UH 21.2.2): the audit search of the administration shows only the step.
+@audit_step("Mediation moved to {target}")
 @transaction.atomic
 def move_mediation(case_pk: int, target: str, *, by, today: date, outcome: str = "", closed_on: date | None = None,
                    note: str = "") -> MediationCase:
