@@ -27,7 +27,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as exc:
             raise CommandError(f"{file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
         try:
-            report = import_dataset(data, dry_run=dry_run)
+            report = import_dataset(data, dry_run=dry_run, release=True)
         except DatasetError as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
