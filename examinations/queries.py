@@ -33,51 +33,55 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
         raise ProposalError("the opportunity is 1 or 2")
     d = rules.require_rules(year.rules)
 
-    lines = list(
-        ProgrammeLine.objects.filter(
-            academic_year=year, contract__programme=programme, removed_on__isnull=True,
-            contract__deregistered_on__isnull=True, contract__kind__in=[ContractKind.DIPLOMA, ContractKind.EXAM],
-        ).select_related("course_unit", "student").order_by("student__number", "course_unit__code")
-    )
-    student_ids = {ln.student_id for ln in lines}
-    attempts: dict[tuple[int, int, int], list[rules.Attempt]] = defaultdict(list)  # (student, year, unit)
+    # Plain values, not model instances, and everything grouped per student once: the largest programme of a
+    # large university has thousands of students and a hundred thousand results (issue 8).
+    unit_info = {u.id: u for u in programme.course_units.all()}
+    by_student: dict[int, list[tuple[int, bool]]] = defaultdict(list)  # student -> [(unit, exempted)]
+    numbers: dict[int, str] = {}
+    deliberated = ProgrammeLine.objects.filter(
+        academic_year=year, contract__programme=programme, removed_on__isnull=True,
+        contract__deregistered_on__isnull=True, contract__kind__in=[ContractKind.DIPLOMA, ContractKind.EXAM])
+    for sid, number, uid, exempted in deliberated.order_by("student__number", "course_unit__code").values_list(
+            "student_id", "student__number", "course_unit_id", "exempted"):
+        by_student[sid].append((uid, exempted))
+        numbers[sid] = number
+    student_ids = deliberated.order_by().values("student_id")  # a subquery, not thousands of parameters
+    # student -> (year, unit) -> attempts; and the start of every year seen
+    attempts: dict[int, dict[tuple[int, int], list[rules.Attempt]]] = defaultdict(lambda: defaultdict(list))
     years_start = {}
-    for r in Result.objects.filter(student_id__in=student_ids, course_unit__programme=programme,
-                                   is_current=True).select_related(
-            "academic_year").only("student_id", "academic_year_id", "academic_year__starts_on", "course_unit_id",
-                                  "opportunity", "outcome", "grade"):
-        attempts[(r.student_id, r.academic_year_id, r.course_unit_id)].append(
-            rules.Attempt(r.opportunity, r.outcome, r.grade))
-        years_start[r.academic_year_id] = r.academic_year.starts_on
+    for sid, yid, starts_on, uid, attempt_opportunity, outcome, grade in Result.objects.filter(
+            student_id__in=student_ids, course_unit_id__in=list(unit_info), is_current=True).order_by().values_list(
+            "student_id", "academic_year_id", "academic_year__starts_on", "course_unit_id", "opportunity",
+            "outcome", "grade"):
+        attempts[sid][(yid, uid)].append(rules.Attempt(attempt_opportunity, outcome, grade))
+        years_start[yid] = starts_on
     earlier_exempt = defaultdict(set)
     for sid, uid in ProgrammeLine.objects.filter(
-            student_id__in=student_ids, course_unit__programme=programme, exempted=True,
+            student_id__in=student_ids, course_unit_id__in=list(unit_info), exempted=True,
             academic_year__starts_on__lt=year.starts_on).values_list("student_id", "course_unit_id"):
         earlier_exempt[sid].add(uid)
 
-    by_student: dict[int, list[ProgrammeLine]] = defaultdict(list)
-    for ln in lines:
-        by_student[ln.student_id].append(ln)
-    unit_info = {u.id: u for u in programme.course_units.all()}
-
+    bachelor = programme.kind == "bachelor"
+    no_attempts: dict[tuple[int, int], list[rules.Attempt]] = {}
     students_out = []
     for sid, own in by_student.items():
+        mine = attempts.get(sid, no_attempts)
         packages: dict[int | None, list[rules.UnitOutcome]] = defaultdict(list)
-        for ln in own:
-            unit = ln.course_unit
-            key = unit.package if programme.kind == "bachelor" else None
-            result = rules.final_result(attempts.get((sid, year.id, unit.id), []), opportunity)
-            packages[key].append(rules.UnitOutcome(unit.code, unit.credits, ln.exempted, unit.tolerance_excluded,
+        for uid, exempted in own:
+            unit = unit_info[uid]
+            key = unit.package if bachelor else None
+            result = rules.final_result(mine.get((year.id, uid), []), opportunity)
+            packages[key].append(rules.UnitOutcome(unit.code, unit.credits, exempted, unit.tolerance_excluded,
                                                    result))
         outcomes = [rules.package_outcome(programme.kind, p, units, d, programme.credits)
                     for p, units in sorted(packages.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
 
         # Earlier years: credit certificates and exemptions count towards the programme (DL-2 .. DL-6).
         covered: dict[int | None, int] = defaultdict(int)
-        this_year_units = {ln.course_unit_id for ln in own}
+        this_year_units = {uid for uid, _ in own}
         earlier_results: dict[int, tuple] = {}
-        for (s, y, uid), atts in attempts.items():
-            if s != sid or y == year.id or years_start.get(y) is None or years_start[y] >= year.starts_on:
+        for (y, uid), atts in mine.items():
+            if y == year.id or years_start.get(y) is None or years_start[y] >= year.starts_on:
                 continue
             best = rules.final_result(atts)
             prev = earlier_results.get(uid)
@@ -109,7 +113,7 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
             distinction = rules.distinction(programme.kind, rules.weighted_percentage(all_units), taken,
                                             programme.credits, d)
         students_out.append({
-            "student": own[0].student.number,
+            "student": numbers[sid],
             "packages": [
                 {"package": o.package, "complete": o.complete, "credits_taken": o.credits_taken,
                  "weighted_percentage": o.weighted_percentage, "failed": list(o.failed),

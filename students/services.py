@@ -146,8 +146,8 @@ def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
     Returns the number of movements written; 0 when every ledger already agrees with its facts.
     """
     ids = sorted(set(student_ids))
-    # A data-set import syncs every student at once: the movements' foreign keys are then checked once.
-    with bulk.foreign_keys_checked_once(LedgerMovement, when=len(ids) >= BULK_STUDENTS):
+    # A data-set import syncs every student at once: a bulk load (foreign keys checked once, statistics refreshed).
+    with bulk.bulk_load(LedgerMovement, when=len(ids) >= BULK_STUDENTS):
         return _sync_chunks(ids, by, reason)
 
 

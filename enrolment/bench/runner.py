@@ -52,9 +52,10 @@ class Options:
 
 
 class Benchmark:
-    def __init__(self, options: Options, log=print):
+    def __init__(self, options: Options, log=print, progress=None):
         self.o = options
         self.log = log
+        self.progress = progress or (lambda report: None)  # called with the report so far before each step
         self.measures: list[Measure] = []
         self.meta: dict = {}
         end_year = int(options.year[5:])
@@ -163,8 +164,12 @@ class Benchmark:
         self.user = self.bench_user()
         for step in (self.deliberation, self.learning_accounts, self.pages, self.results_file, self.sweeps,
                      self.export):
+            self.progress(self.report(started))
             self.log(step.__name__)
+            done = len(self.measures)
             step()
+            for m in self.measures[done:]:
+                self.log(f"  {m.name}: median {m.median}, p95 {m.p95}, queries {m.queries}, ok {m.ok}")
         return self.report(started)
 
     def report(self, started: float) -> dict:
@@ -392,7 +397,7 @@ def floor_query(programme: str, year: str) -> tuple[str, list]:
     return sql, ["numeric", programme, year, "diploma", "exam"]
 
 
-def run(options: Options, log=print) -> tuple[dict, list[Measure]]:
+def run(options: Options, log=print, progress=None) -> tuple[dict, list[Measure]]:
     """The report (JSON-ready) and the measures behind it."""
-    bench = Benchmark(options, log)
+    bench = Benchmark(options, log, progress)
     return bench.run(), bench.measures

@@ -715,10 +715,10 @@ def _changed(obj, values: dict) -> bool:
 
 def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[int]:
     """Write the plan. A large load (``bulk.BULK_ROWS`` new rows and more) checks the foreign keys of the big
-    tables once at the end instead of row by row (:func:`config.bulk.foreign_keys_checked_once`)."""
+    tables once at the end instead of row by row, and refreshes their statistics (:func:`config.bulk.bulk_load`)."""
     rows = len(plan.results) + sum(len(e["lines"]) + 1 for e in plan.enrolments)
-    with bulk.foreign_keys_checked_once(StudyContract, ProgrammeLine, Result, Proclamation, Degree,
-                                        when=rows >= bulk.BULK_ROWS):
+    with bulk.bulk_load(Student, StudyContract, ProgrammeLine, Result, Proclamation, Degree,
+                        when=rows >= bulk.BULK_ROWS):
         return _load_rows(plan, report, problems, by)
 
 

@@ -57,7 +57,7 @@ def test_foreign_keys_are_checked_once_and_restored_unchanged():
     unit = CourseUnit.objects.exclude(
         pk__in=ProgrammeLine.objects.filter(contract=contract).values("course_unit")).first()
     with transaction.atomic():
-        with bulk.foreign_keys_checked_once(ProgrammeLine, Result):
+        with bulk.bulk_load(ProgrammeLine, Result):
             assert foreign_keys() != before  # dropped for the block
             bulk.insert(ProgrammeLine, ("contract_id", "course_unit_id", "student_id", "academic_year_id",
                                         "added_on", "exempted"),
@@ -75,7 +75,7 @@ def test_a_row_pointing_nowhere_fails_when_the_keys_come_back_and_nothing_stays(
     lines = ProgrammeLine.objects.count()
     contract = StudyContract.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
-        with bulk.foreign_keys_checked_once(ProgrammeLine):
+        with bulk.bulk_load(ProgrammeLine):
             bulk.insert(ProgrammeLine, ("contract_id", "course_unit_id", "student_id", "academic_year_id",
                                         "added_on", "exempted"),
                         [(contract.pk, 987654321, contract.student_id, contract.academic_year_id,
@@ -94,7 +94,7 @@ def test_rows_written_earlier_in_the_transaction_do_not_stop_the_bulk_path():
     with transaction.atomic():
         LedgerMovement.objects.create(student=student, on=year.starts_on, kind="correction", credits=1,
                                       cause="manual-bulk-test", article="LA-13")
-        with bulk.foreign_keys_checked_once(LedgerMovement):
+        with bulk.bulk_load(LedgerMovement):
             pass
         transaction.set_rollback(True)
     assert foreign_keys() == before
@@ -116,15 +116,15 @@ def test_a_large_import_takes_the_bulk_path_and_gives_what_the_row_by_row_path_g
     monkeypatch.setattr(bulk, "BULK_ROWS", 1)
     monkeypatch.setattr(services, "BULK_STUDENTS", 1)
     calls = []
-    real = bulk.foreign_keys_checked_once
+    real = bulk.bulk_load
 
     def spy(*models, when=True):
         calls.append(([m.__name__ for m in models], when))
         return real(*models, when=when)
 
-    monkeypatch.setattr(bulk, "foreign_keys_checked_once", spy)
+    monkeypatch.setattr(bulk, "bulk_load", spy)
     importer.import_dataset(json.loads(json.dumps(data)), release=True)
-    assert (["StudyContract", "ProgrammeLine", "Result", "Proclamation", "Degree"], True) in calls
+    assert (["Student", "StudyContract", "ProgrammeLine", "Result", "Proclamation", "Degree"], True) in calls
     assert (["LedgerMovement"], True) in calls
     assert (ProgrammeLine.objects.count(), Result.objects.count(), LedgerMovement.objects.count()) == counts
     assert exported() == row_by_row

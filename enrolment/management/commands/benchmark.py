@@ -70,7 +70,11 @@ class Command(BaseCommand):
         self.stderr.write(f"Files in {work}")
         options = Options(students=students, seed=seed, repeat=repeat, workdir=work, result_rows=result_rows,
                           in_place=in_place)
-        report, measures = run(options, log=lambda text: self.stderr.write(text))
+        def progress(report):  # a long run that is stopped half-way still leaves what it measured
+            if json_file:
+                Path(json_file).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+        report, measures = run(options, log=lambda text: self.stderr.write(text), progress=progress)
         self.stdout.write(f"EEL Office benchmark: {students} students, seed {seed}, {report['database']}, "
                           f"{report['machine']['cores']} cores ({report['machine']['cpu']})")
         self.stdout.write(table(measures))
