@@ -48,13 +48,17 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
     student_ids = deliberated.order_by().values("student_id")  # a subquery, not thousands of parameters
     # student -> (year, unit) -> attempts; and the start of every year seen
     attempts: dict[int, dict[tuple[int, int], list[rules.Attempt]]] = defaultdict(lambda: defaultdict(list))
-    years_start = {}
-    for sid, yid, starts_on, uid, attempt_opportunity, outcome, grade in Result.objects.filter(
+    years_start = dict(AcademicYear.objects.values_list("id", "starts_on"))
+    # Attempts and unit outcomes are immutable values with few distinct ones: made once, shared.
+    attempt_of: dict[tuple, rules.Attempt] = {}
+    for sid, yid, uid, attempt_opportunity, outcome, grade in Result.objects.filter(
             student_id__in=student_ids, course_unit_id__in=list(unit_info), is_current=True).order_by().values_list(
-            "student_id", "academic_year_id", "academic_year__starts_on", "course_unit_id", "opportunity",
-            "outcome", "grade"):
-        attempts[sid][(yid, uid)].append(rules.Attempt(attempt_opportunity, outcome, grade))
-        years_start[yid] = starts_on
+            "student_id", "academic_year_id", "course_unit_id", "opportunity", "outcome", "grade"):
+        key = (attempt_opportunity, outcome, grade)
+        attempt = attempt_of.get(key)
+        if attempt is None:
+            attempt = attempt_of[key] = rules.Attempt(attempt_opportunity, outcome, grade)
+        attempts[sid][(yid, uid)].append(attempt)
     earlier_exempt = defaultdict(set)
     for sid, uid in ProgrammeLine.objects.filter(
             student_id__in=student_ids, course_unit_id__in=list(unit_info), exempted=True,
@@ -63,16 +67,19 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
 
     bachelor = programme.kind == "bachelor"
     no_attempts: dict[tuple[int, int], list[rules.Attempt]] = {}
+    outcome_of: dict[tuple, rules.UnitOutcome] = {}
     students_out = []
     for sid, own in by_student.items():
         mine = attempts.get(sid, no_attempts)
         packages: dict[int | None, list[rules.UnitOutcome]] = defaultdict(list)
         for uid, exempted in own:
             unit = unit_info[uid]
-            key = unit.package if bachelor else None
             result = rules.final_result(mine.get((year.id, uid), []), opportunity)
-            packages[key].append(rules.UnitOutcome(unit.code, unit.credits, exempted, unit.tolerance_excluded,
-                                                   result))
+            unit_outcome = outcome_of.get((uid, exempted, result))
+            if unit_outcome is None:
+                unit_outcome = outcome_of[(uid, exempted, result)] = rules.UnitOutcome(
+                    unit.code, unit.credits, exempted, unit.tolerance_excluded, result)
+            packages[unit.package if bachelor else None].append(unit_outcome)
         outcomes = [rules.package_outcome(programme.kind, p, units, d, programme.credits)
                     for p, units in sorted(packages.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
 

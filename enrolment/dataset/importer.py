@@ -717,8 +717,8 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
     """Write the plan. A large load (``bulk.BULK_ROWS`` new rows and more) checks the foreign keys of the big
     tables once at the end instead of row by row, and refreshes their statistics (:func:`config.bulk.bulk_load`)."""
     rows = len(plan.results) + sum(len(e["lines"]) + 1 for e in plan.enrolments)
-    with bulk.bulk_load(Student, StudyContract, ProgrammeLine, Result, Proclamation, Degree,
-                        when=rows >= bulk.BULK_ROWS):
+    with bulk.bulk_load(AcademicYear, EducationPeriod, ExamPeriod, Programme, CourseUnit, Student, StudyContract,
+                        ProgrammeLine, Result, Proclamation, Degree, when=rows >= bulk.BULK_ROWS):
         return _load_rows(plan, report, problems, by)
 
 

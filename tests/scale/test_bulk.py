@@ -124,7 +124,8 @@ def test_a_large_import_takes_the_bulk_path_and_gives_what_the_row_by_row_path_g
 
     monkeypatch.setattr(bulk, "bulk_load", spy)
     importer.import_dataset(json.loads(json.dumps(data)), release=True)
-    assert (["Student", "StudyContract", "ProgrammeLine", "Result", "Proclamation", "Degree"], True) in calls
+    assert (["AcademicYear", "EducationPeriod", "ExamPeriod", "Programme", "CourseUnit", "Student", "StudyContract",
+             "ProgrammeLine", "Result", "Proclamation", "Degree"], True) in calls
     assert (["LedgerMovement"], True) in calls
     assert (ProgrammeLine.objects.count(), Result.objects.count(), LedgerMovement.objects.count()) == counts
     assert exported() == row_by_row

@@ -12,6 +12,7 @@ it and works there (see ``enrolment.bench.database``). SQLite is refused above 1
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -53,6 +54,18 @@ class Command(BaseCommand):
         from django.conf import settings
 
         original = settings.DATABASES["default"]["NAME"]
+        url = os.environ.get("DATABASE_URL")
+        try:
+            self.bench(students, seed, repeat, json_file, workdir, result_rows, in_place, drop, original)
+        finally:  # this process and its environment point at the configured database again
+            if settings.DATABASES["default"]["NAME"] != original:
+                database.use(str(original))
+            if url is None:
+                os.environ.pop("DATABASE_URL", None)
+            else:
+                os.environ["DATABASE_URL"] = url
+
+    def bench(self, students, seed, repeat, json_file, workdir, result_rows, in_place, drop, original):
         if in_place:
             from students.models import Student
 
@@ -70,6 +83,7 @@ class Command(BaseCommand):
         self.stderr.write(f"Files in {work}")
         options = Options(students=students, seed=seed, repeat=repeat, workdir=work, result_rows=result_rows,
                           in_place=in_place)
+
         def progress(report):  # a long run that is stopped half-way still leaves what it measured
             if json_file:
                 Path(json_file).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
@@ -83,6 +97,7 @@ class Command(BaseCommand):
         if drop and not in_place:
             database.use(str(original))
             database.drop(name)
+            self.stderr.write(f"Dropped {name}")
         failed = [m["name"] for m in report["measures"] if m.get("error")]
         if failed:
             raise CommandError(f"measures that failed: {', '.join(failed)}")
