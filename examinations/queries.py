@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
+from django.db.models import F, Lookup, Q
+
 from enrolment.models import AcademicYear, ContractKind, Programme, ProgrammeLine
+from students.models import Student
 
 from . import rules
 from .models import Result
@@ -12,6 +16,25 @@ from .models import Result
 
 class ProposalError(LookupError):
     """No proposal can be built for the programme, year or opportunity asked for."""
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(%s)`` with one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def _among(field: str, ids: list[int]):
+    """``field IN ids``; on PostgreSQL as one array parameter: thousands of students are one parameter, not
+    thousands of placeholders to send and parse."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F(field), ids)
+    return Q(**{f"{field}__in": ids})
 
 
 def deliberation_proposal(programme_code: str, year_code: str, opportunity: int = 1) -> dict:
@@ -41,19 +64,21 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
     deliberated = ProgrammeLine.objects.filter(
         academic_year=year, contract__programme=programme, removed_on__isnull=True,
         contract__deregistered_on__isnull=True, contract__kind__in=[ContractKind.DIPLOMA, ContractKind.EXAM])
-    for sid, number, uid, exempted in deliberated.order_by("student__number", "course_unit__code").values_list(
-            "student_id", "student__number", "course_unit_id", "exempted"):
+    for sid, uid, exempted in deliberated.order_by().values_list("student_id", "course_unit_id", "exempted"):
         by_student[sid].append((uid, exempted))
-        numbers[sid] = number
-    student_ids = deliberated.order_by().values("student_id")  # a subquery, not thousands of parameters
+    student_ids = list(by_student)
+    numbers.update(Student.objects.filter(_among("id", student_ids)).values_list("id", "number"))
+    # Students by number, each one's units by code (the order of the report).
+    by_student = {sid: sorted(by_student[sid], key=lambda line: unit_info[line[0]].code)
+                  for sid in sorted(by_student, key=numbers.__getitem__)}
     # student -> (year, unit) -> attempts; and the start of every year seen
     attempts: dict[int, dict[tuple[int, int], list[rules.Attempt]]] = defaultdict(lambda: defaultdict(list))
     years_start = dict(AcademicYear.objects.values_list("id", "starts_on"))
     # Attempts and unit outcomes are immutable values with few distinct ones: made once, shared.
     attempt_of: dict[tuple, rules.Attempt] = {}
     for sid, yid, uid, attempt_opportunity, outcome, grade in Result.objects.filter(
-            student_id__in=student_ids, course_unit_id__in=list(unit_info), is_current=True).order_by().values_list(
-            "student_id", "academic_year_id", "course_unit_id", "opportunity", "outcome", "grade"):
+            _among("student_id", student_ids), course_unit_id__in=list(unit_info), is_current=True,
+    ).order_by().values_list("student_id", "academic_year_id", "course_unit_id", "opportunity", "outcome", "grade"):
         key = (attempt_opportunity, outcome, grade)
         attempt = attempt_of.get(key)
         if attempt is None:
@@ -61,7 +86,7 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
         attempts[sid][(yid, uid)].append(attempt)
     earlier_exempt = defaultdict(set)
     for sid, uid in ProgrammeLine.objects.filter(
-            student_id__in=student_ids, course_unit_id__in=list(unit_info), exempted=True,
+            _among("student_id", student_ids), course_unit_id__in=list(unit_info), exempted=True,
             academic_year__starts_on__lt=year.starts_on).values_list("student_id", "course_unit_id"):
         earlier_exempt[sid].add(uid)
 
