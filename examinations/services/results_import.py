@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from config import bulk
 from enrolment.models import CourseUnit, ProgrammeLine
 from students.models import Student
 from students.services import sync_ledgers
@@ -234,13 +235,15 @@ def _write(user, period: ExamPeriod, plan: ImportPlan, filename: str) -> None:
         if Result.objects.filter(pk__in=chunk, is_current=True).update(is_current=False) != len(chunk):
             raise IntegrityError("a current result was superseded meanwhile")
     reason = f"Changed before the proclamation (results file {filename})."[:500] if plan.changed else ""
-    Result.objects.bulk_create([
-        Result(line_id=p.line_id, student_id=p.student_id, academic_year_id=period.academic_year_id,
-               course_unit_id=p.unit_id, exam_period=period, opportunity=period.opportunity, outcome=p.outcome,
-               grade=p.grade, version=p.old_version + 1, supersedes_id=p.old_id, procedure=ResultProcedure.FILE,
-               reason=reason if p.old_id else "", recorded_by=user)
-        for p in plan.to_record
-    ], batch_size=2000)
+    # COPY, not bulk_create: a file of 10,000 results would otherwise spend most of its time building model
+    # instances and INSERT text (issue 8); the database checks every row the same way.
+    bulk.insert(Result, ("line_id", "student_id", "academic_year_id", "course_unit_id", "exam_period_id",
+                         "opportunity", "outcome", "grade", "version", "supersedes_id", "procedure", "reason",
+                         "recorded_by_id"),
+                ((p.line_id, p.student_id, period.academic_year_id, p.unit_id, period.id, period.opportunity,
+                  p.outcome, p.grade, p.old_version + 1, p.old_id, ResultProcedure.FILE,
+                  reason if p.old_id else "", user.pk if user is not None else None)
+                 for p in plan.to_record))
     # The import never writes into a proclaimed period (refused above), so the ledger has nothing to learn; the
     # guard stays in case that rule ever changes, as record_result does.
     affected = sorted({p.student_id for p in plan.to_record if p.programme_id in plan.published_programmes})
