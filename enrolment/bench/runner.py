@@ -56,6 +56,7 @@ class Benchmark:
         self.o = options
         self.log = log
         self.progress = progress or (lambda report: None)  # called with the report so far before each step
+        self.machine: dict = {}
         self.measures: list[Measure] = []
         self.meta: dict = {}
         end_year = int(options.year[5:])
@@ -120,6 +121,7 @@ class Benchmark:
         xlsx = o.workdir / f"results-{o.result_rows}.xlsx"
         meta = o.workdir / "inputs.json"
         started = time.time()
+        self.machine = machine()  # the load average as the benchmark starts
 
         self.log(f"generate_dataset --students {o.students} --seed {o.seed}")
         m = self.measure("generate_dataset")
@@ -183,7 +185,7 @@ class Benchmark:
 
     def report(self, started: float) -> dict:
         return {
-            "machine": machine(),
+            "machine": self.machine,
             "database": self.safe(database.server_version),
             "students": self.o.students,
             "seed": self.o.seed,
@@ -329,6 +331,7 @@ class Benchmark:
                 with self.timed(m, rollback=i < self.o.heavy - 1):
                     call_command("run_deadlines", "--as-of", day, stdout=out)
             m.extra["changed"] = changed(out.getvalue())
+            m.extra["per_sweep_s"] = per_sweep(day)
 
         def run_again(m):
             for _ in range(self.o.repeat):
@@ -338,6 +341,7 @@ class Benchmark:
                 if changed(out.getvalue()):
                     raise RuntimeError(f"the repeat changed {changed(out.getvalue())} records")
             m.extra["changed"] = 0
+            m.extra["per_sweep_s"] = per_sweep(day)
 
         self.guarded(first, run_first)
         if first.error:
@@ -367,6 +371,18 @@ class _Counter:
     def __call__(self, execute, sql, params, many, context):
         self.n += 1
         return execute(sql, params, many, context)
+
+
+def per_sweep(day: str) -> dict[str, float]:
+    """Seconds per sweep of the last committed ``run_deadlines`` for ``day``, from the sweep-run log."""
+    from config import sweeps
+    from enrolment.models import SweepRun
+
+    out = {}
+    for run in SweepRun.objects.filter(as_of=day, finished_at__isnull=False).order_by("-started_at")[
+            :len(sweeps.SWEEPS)]:
+        out.setdefault(run.name, round((run.finished_at - run.started_at).total_seconds(), 3))
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def changed(output: str) -> int:
