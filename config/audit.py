@@ -90,6 +90,11 @@ def audit_step(what: str, reason: str | None = None, by: str = "by"):
     return decorate
 
 
+def one_event() -> bool:
+    """Inside :func:`recorded_as_one_event`: bulk paths may skip history rows (and use COPY)."""
+    return _bulk_without_rows.get()
+
+
 @contextmanager
 def recorded_as_one_event():
     """Inside the block ``bulk_create`` writes no history row per object: the caller records the whole load as

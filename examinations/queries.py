@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import connection
+from django.db.models import F, Lookup, Q
+
 from enrolment.models import AcademicYear, ContractKind, Programme, ProgrammeLine
+from students.models import Student
 
 from . import rules
 from .models import Result
@@ -12,6 +16,25 @@ from .models import Result
 
 class ProposalError(LookupError):
     """No proposal can be built for the programme, year or opportunity asked for."""
+
+
+class _AnyOf(Lookup):
+    """``lhs = ANY(%s)`` with one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def _among(field: str, ids: list[int]):
+    """``field IN ids``; on PostgreSQL as one array parameter: thousands of students are one parameter, not
+    thousands of placeholders to send and parse."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F(field), ids)
+    return Q(**{f"{field}__in": ids})
 
 
 def deliberation_proposal(programme_code: str, year_code: str, opportunity: int = 1) -> dict:
@@ -33,51 +56,64 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
         raise ProposalError("the opportunity is 1 or 2")
     d = rules.require_rules(year.rules)
 
-    lines = list(
-        ProgrammeLine.objects.filter(
-            academic_year=year, contract__programme=programme, removed_on__isnull=True,
-            contract__deregistered_on__isnull=True, contract__kind__in=[ContractKind.DIPLOMA, ContractKind.EXAM],
-        ).select_related("course_unit", "student").order_by("student__number", "course_unit__code")
-    )
-    student_ids = {ln.student_id for ln in lines}
-    attempts: dict[tuple[int, int, int], list[rules.Attempt]] = defaultdict(list)  # (student, year, unit)
-    years_start = {}
-    for r in Result.objects.filter(student_id__in=student_ids, course_unit__programme=programme,
-                                   is_current=True).select_related(
-            "academic_year").only("student_id", "academic_year_id", "academic_year__starts_on", "course_unit_id",
-                                  "opportunity", "outcome", "grade"):
-        attempts[(r.student_id, r.academic_year_id, r.course_unit_id)].append(
-            rules.Attempt(r.opportunity, r.outcome, r.grade))
-        years_start[r.academic_year_id] = r.academic_year.starts_on
+    # Plain values, not model instances, and everything grouped per student once: the largest programme of a
+    # large university has thousands of students and a hundred thousand results (issue 8).
+    unit_info = {u.id: u for u in programme.course_units.all()}
+    by_student: dict[int, list[tuple[int, bool]]] = defaultdict(list)  # student -> [(unit, exempted)]
+    numbers: dict[int, str] = {}
+    deliberated = ProgrammeLine.objects.filter(
+        academic_year=year, contract__programme=programme, removed_on__isnull=True,
+        contract__deregistered_on__isnull=True, contract__kind__in=[ContractKind.DIPLOMA, ContractKind.EXAM])
+    for sid, uid, exempted in deliberated.order_by().values_list("student_id", "course_unit_id", "exempted"):
+        by_student[sid].append((uid, exempted))
+    student_ids = list(by_student)
+    numbers.update(Student.objects.filter(_among("id", student_ids)).values_list("id", "number"))
+    # Students by number, each one's units by code (the order of the report).
+    by_student = {sid: sorted(by_student[sid], key=lambda line: unit_info[line[0]].code)
+                  for sid in sorted(by_student, key=numbers.__getitem__)}
+    # student -> (year, unit) -> attempts; and the start of every year seen
+    attempts: dict[int, dict[tuple[int, int], list[rules.Attempt]]] = defaultdict(lambda: defaultdict(list))
+    years_start = dict(AcademicYear.objects.values_list("id", "starts_on"))
+    # Attempts and unit outcomes are immutable values with few distinct ones: made once, shared.
+    attempt_of: dict[tuple, rules.Attempt] = {}
+    for sid, yid, uid, attempt_opportunity, outcome, grade in Result.objects.filter(
+            _among("student_id", student_ids), course_unit_id__in=list(unit_info), is_current=True,
+    ).order_by().values_list("student_id", "academic_year_id", "course_unit_id", "opportunity", "outcome", "grade"):
+        key = (attempt_opportunity, outcome, grade)
+        attempt = attempt_of.get(key)
+        if attempt is None:
+            attempt = attempt_of[key] = rules.Attempt(attempt_opportunity, outcome, grade)
+        attempts[sid][(yid, uid)].append(attempt)
     earlier_exempt = defaultdict(set)
     for sid, uid in ProgrammeLine.objects.filter(
-            student_id__in=student_ids, course_unit__programme=programme, exempted=True,
+            _among("student_id", student_ids), course_unit_id__in=list(unit_info), exempted=True,
             academic_year__starts_on__lt=year.starts_on).values_list("student_id", "course_unit_id"):
         earlier_exempt[sid].add(uid)
 
-    by_student: dict[int, list[ProgrammeLine]] = defaultdict(list)
-    for ln in lines:
-        by_student[ln.student_id].append(ln)
-    unit_info = {u.id: u for u in programme.course_units.all()}
-
+    bachelor = programme.kind == "bachelor"
+    no_attempts: dict[tuple[int, int], list[rules.Attempt]] = {}
+    outcome_of: dict[tuple, rules.UnitOutcome] = {}
     students_out = []
     for sid, own in by_student.items():
+        mine = attempts.get(sid, no_attempts)
         packages: dict[int | None, list[rules.UnitOutcome]] = defaultdict(list)
-        for ln in own:
-            unit = ln.course_unit
-            key = unit.package if programme.kind == "bachelor" else None
-            result = rules.final_result(attempts.get((sid, year.id, unit.id), []), opportunity)
-            packages[key].append(rules.UnitOutcome(unit.code, unit.credits, ln.exempted, unit.tolerance_excluded,
-                                                   result))
+        for uid, exempted in own:
+            unit = unit_info[uid]
+            result = rules.final_result(mine.get((year.id, uid), []), opportunity)
+            unit_outcome = outcome_of.get((uid, exempted, result))
+            if unit_outcome is None:
+                unit_outcome = outcome_of[(uid, exempted, result)] = rules.UnitOutcome(
+                    unit.code, unit.credits, exempted, unit.tolerance_excluded, result)
+            packages[unit.package if bachelor else None].append(unit_outcome)
         outcomes = [rules.package_outcome(programme.kind, p, units, d, programme.credits)
                     for p, units in sorted(packages.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
 
         # Earlier years: credit certificates and exemptions count towards the programme (DL-2 .. DL-6).
         covered: dict[int | None, int] = defaultdict(int)
-        this_year_units = {ln.course_unit_id for ln in own}
+        this_year_units = {uid for uid, _ in own}
         earlier_results: dict[int, tuple] = {}
-        for (s, y, uid), atts in attempts.items():
-            if s != sid or y == year.id or years_start.get(y) is None or years_start[y] >= year.starts_on:
+        for (y, uid), atts in mine.items():
+            if y == year.id or years_start.get(y) is None or years_start[y] >= year.starts_on:
                 continue
             best = rules.final_result(atts)
             prev = earlier_results.get(uid)
@@ -109,7 +145,7 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
             distinction = rules.distinction(programme.kind, rules.weighted_percentage(all_units), taken,
                                             programme.credits, d)
         students_out.append({
-            "student": own[0].student.number,
+            "student": numbers[sid],
             "packages": [
                 {"package": o.package, "complete": o.complete, "credits_taken": o.credits_taken,
                  "weighted_percentage": o.weighted_percentage, "failed": list(o.failed),

@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from config import audit
+from config import audit, bulk
 from config.audit import audit_step
 from config.regulations import get_regulations
 from enrolment.models import AcademicYear, CourseUnit, Degree, EducationPeriod, ProgrammeLine, StudyContract
@@ -26,6 +25,7 @@ from . import rules
 from .models import LedgerMovement, MovementKind, Student
 
 CHUNK = 2000
+BULK_STUDENTS = 5000  # from this many students on, sync_ledgers is a bulk load (config.bulk)
 
 
 def year_facts() -> dict[int, rules.YearFacts]:
@@ -51,46 +51,55 @@ def load_account_facts(student_ids: Iterable[int], years: dict[int, rules.YearFa
     ids = list(student_ids)
     years = years if years is not None else year_facts()
     periods = _periods()
-    students = {s.id: s for s in Student.objects.filter(id__in=ids)}
+    students = {s.id: s for s in Student.objects.filter(id__in=ids).only(
+        "id", "first_enrolled_year", "register_balance", "register_as_of", "register_bonus_used",
+        "register_master_obtained")}
 
     certificate: dict[int, date] = {}
     failed: dict[int, date] = {}
     examined: dict[int, date] = {}
     # LA-4/LA-5 count a result from the proclamation of its exam period for the programme (EX-8); a result
     # not yet proclaimed does not count, and a later version (EX-10, appeal, IR-4) counts from its decision.
-    proclaimed = {(p.exam_period_id, p.programme_id): p.published_on for p in Proclamation.objects.only(
-        "exam_period_id", "programme_id", "published_on")}
-    for r in Result.objects.filter(student_id__in=ids, is_current=True).select_related("exam_period").only(
-        "line_id", "outcome", "grade", "decided_on", "exam_period_id", "exam_period__starts_on",
-    ).annotate(programme_id=F("line__contract__programme_id")):
-        if r.outcome not in (Outcome.ABSENT, Outcome.ABSENT_JUSTIFIED):
-            start = r.exam_period.starts_on
-            examined[r.line_id] = min(start, examined.get(r.line_id, start))
-        published = proclaimed.get((r.exam_period_id, r.programme_id))
+    # Plain values, not model instances: this runs over every student of a data-set import.
+    proclaimed = dict(((period, programme), on) for period, programme, on in Proclamation.objects.values_list(
+        "exam_period_id", "programme_id", "published_on"))
+    numeric, passed, fail = Outcome.NUMERIC, Outcome.PASS, Outcome.FAIL
+    absences = (Outcome.ABSENT, Outcome.ABSENT_JUSTIFIED)
+    for line_id, outcome, grade, decided_on, period_id, start, programme_id in Result.objects.filter(
+            student_id__in=ids, is_current=True).values_list(
+            "line_id", "outcome", "grade", "decided_on", "exam_period_id", "exam_period__starts_on",
+            "line__contract__programme_id"):
+        if outcome not in absences:
+            examined[line_id] = min(start, examined.get(line_id, start))
+        published = proclaimed.get((period_id, programme_id))
         if published is None:
             continue
-        if r.decided_on is not None and r.decided_on > published:
-            published = r.decided_on
-        if r.credit_certificate:
-            certificate[r.line_id] = min(published, certificate.get(r.line_id, published))
-        elif r.outcome in (Outcome.NUMERIC, Outcome.FAIL):
-            failed[r.line_id] = min(published, failed.get(r.line_id, published))
+        if decided_on is not None and decided_on > published:
+            published = decided_on
+        if outcome == passed or (outcome == numeric and grade >= 10):  # EX-4: a credit certificate
+            certificate[line_id] = min(published, certificate.get(line_id, published))
+        elif outcome in (numeric, fail):
+            failed[line_id] = min(published, failed.get(line_id, published))
 
     lines_by_contract: dict[int, list[rules.LineFacts]] = defaultdict(list)
-    for ln in ProgrammeLine.objects.filter(student_id__in=ids).select_related("course_unit").only(
-        "id", "contract_id", "academic_year_id", "added_on", "removed_on", "exempted",
-        "course_unit__code", "course_unit__credits", "course_unit__period_code",
-    ):
-        period = periods.get((ln.academic_year_id, ln.course_unit.period_code))
-        lines_by_contract[ln.contract_id].append(rules.LineFacts(
-            key=str(ln.id), unit_code=ln.course_unit.code, credits=ln.course_unit.credits,
-            semester=period.semester if period else 1, added_on=ln.added_on, removed_on=ln.removed_on,
-            exempted=ln.exempted, limit_date=period.deregistration_deadline if period else None,
-            certificate_on=certificate.get(ln.id), failed_exam_on=failed.get(ln.id), examined_on=examined.get(ln.id),
+    for line_id, contract_id, year_id, added_on, removed_on, exempted, code, credits, period_code in (
+            ProgrammeLine.objects.filter(student_id__in=ids).order_by("id").values_list(
+                "id", "contract_id", "academic_year_id", "added_on", "removed_on", "exempted", "course_unit__code",
+                "course_unit__credits", "course_unit__period_code")):
+        period = periods.get((year_id, period_code))
+        lines_by_contract[contract_id].append(rules.LineFacts(
+            key=str(line_id), unit_code=code, credits=credits,
+            semester=period.semester if period else 1, added_on=added_on, removed_on=removed_on,
+            exempted=exempted, limit_date=period.deregistration_deadline if period else None,
+            certificate_on=certificate.get(line_id), failed_exam_on=failed.get(line_id),
+            examined_on=examined.get(line_id),
         ))
+    del certificate, failed, examined
 
     contracts: dict[int, list[StudyContract]] = defaultdict(list)
-    for c in StudyContract.objects.filter(student_id__in=ids).select_related("programme"):
+    for c in StudyContract.objects.filter(student_id__in=ids).select_related("programme").only(
+            "id", "student_id", "academic_year_id", "kind", "enrolled_on", "deregistered_on",
+            "deregistration_reason", "programme__code", "programme__kind", "programme__educational"):
         contracts[c.student_id].append(c)
     degrees: dict[int, list[rules.DegreeFacts]] = defaultdict(list)
     for d in Degree.objects.filter(student_id__in=ids).select_related("programme"):
@@ -139,6 +148,12 @@ def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
     Returns the number of movements written; 0 when every ledger already agrees with its facts.
     """
     ids = sorted(set(student_ids))
+    # A data-set import syncs every student at once: a bulk load (foreign keys checked once, statistics refreshed).
+    with bulk.bulk_load(LedgerMovement, when=len(ids) >= BULK_STUDENTS):
+        return _sync_chunks(ids, by, reason)
+
+
+def _sync_chunks(ids: list[int], by, reason: str) -> int:
     written = 0
     years = year_facts()
     year_ids = {y.code: yid for yid, y in years.items()}
@@ -160,7 +175,19 @@ def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
         if not new_rows:
             continue
         unit_ids = dict(CourseUnit.objects.filter(code__in=unit_codes).values_list("code", "id"))
-        audit.bulk_create(
+        by_id = by.pk if by is not None else None
+        if audit.one_event():
+            # A bulk load recorded as one audit event (the dataset import): COPY, no history row per movement.
+            written += bulk.insert(
+                LedgerMovement,
+                ("student_id", "on", "kind", "credits", "academic_year_id", "course_unit_id", "cause", "revision",
+                 "article", "note", "recorded_by_id"),
+                ((sid, row.on, row.kind, row.credits, year_ids.get(row.year) if row.year else None,
+                  unit_ids.get(row.unit) if row.unit else None, row.cause, row.revision, row.article,
+                  (reason or row.note)[:300], by_id) for sid, row in new_rows),
+            )
+            continue
+        written += len(audit.bulk_create(
             LedgerMovement,
             [
                 LedgerMovement(
@@ -168,13 +195,12 @@ def sync_ledgers(student_ids: Iterable[int], by=None, reason: str = "") -> int:
                     academic_year_id=year_ids.get(row.year) if row.year else None,
                     course_unit_id=unit_ids.get(row.unit) if row.unit else None,
                     cause=row.cause, revision=row.revision, article=row.article,
-                    note=(reason or row.note)[:300], recorded_by=by,
+                    note=(reason or row.note)[:300], recorded_by_id=by_id,
                 )
                 for sid, row in new_rows
             ],
             batch_size=1000,
-        )
-        written += len(new_rows)
+        ))
     return written
 
 

@@ -25,9 +25,12 @@ def export_dataset() -> dict:
     units_by_programme = defaultdict(list)
     for u in CourseUnit.objects.order_by("code"):
         units_by_programme[u.programme_id].append(u)
+    # Plain values, not model instances: a large university has a million study-programme lines (issue 8).
     lines_by_contract = defaultdict(list)
-    for ln in ProgrammeLine.objects.select_related("course_unit").order_by("course_unit__code"):
-        lines_by_contract[ln.contract_id].append(ln)
+    for contract_id, code, added_on, removed_on, exempted in ProgrammeLine.objects.order_by(
+            "course_unit__code").values_list("contract_id", "course_unit__code", "added_on", "removed_on", "exempted"):
+        lines_by_contract[contract_id].append(
+            {"code": code, "added_on": _d(added_on), "removed_on": _d(removed_on), "exempted": exempted})
     return {
         "format": FORMAT,
         "regulations": regulations[0][0] if regulations else "uhasselt-2026-2027",
@@ -65,24 +68,22 @@ def export_dataset() -> dict:
         "students": [_student(s) for s in Student.objects.order_by("number").iterator(chunk_size=2000)],
         "enrolments": [
             {
-                "student": c.student.number, "programme": c.programme.code, "academic_year": c.academic_year.code,
-                "contract": c.kind, "enrolled_on": _d(c.enrolled_on), "deregistered_on": _d(c.deregistered_on),
-                "deregistration_reason": dataset_reason(c.deregistration_reason) or None,
-                "course_units": [
-                    {"code": ln.course_unit.code, "added_on": _d(ln.added_on), "removed_on": _d(ln.removed_on),
-                     "exempted": ln.exempted}
-                    for ln in lines_by_contract[c.id]
-                ],
+                "student": number, "programme": programme, "academic_year": year, "contract": kind,
+                "enrolled_on": _d(enrolled_on), "deregistered_on": _d(deregistered_on),
+                "deregistration_reason": dataset_reason(reason or "") or None,
+                "course_units": lines_by_contract.pop(cid, []),
             }
-            for c in StudyContract.objects.select_related("student", "programme", "academic_year").order_by(
-                "student__number", "academic_year__starts_on", "enrolled_on", "id")
+            for cid, number, programme, year, kind, enrolled_on, deregistered_on, reason in (
+                StudyContract.objects.order_by("student__number", "academic_year__starts_on", "enrolled_on", "id")
+                .values_list("id", "student__number", "programme__code", "academic_year__code", "kind",
+                             "enrolled_on", "deregistered_on", "deregistration_reason"))
         ],
         "results": [
-            {"student": r.student.number, "academic_year": r.academic_year.code, "course_unit": r.course_unit.code,
-             "opportunity": r.opportunity, "grade": r.grade if r.outcome == Outcome.NUMERIC else r.outcome}
-            for r in Result.objects.filter(is_current=True).select_related(
-                "student", "academic_year", "course_unit").order_by(
-                "student__number", "academic_year__starts_on", "course_unit__code", "opportunity")
+            {"student": number, "academic_year": year, "course_unit": code, "opportunity": opportunity,
+             "grade": grade if outcome == Outcome.NUMERIC else outcome}
+            for number, year, code, opportunity, outcome, grade in Result.objects.filter(is_current=True).order_by(
+                "student__number", "academic_year__starts_on", "course_unit__code", "opportunity").values_list(
+                "student__number", "academic_year__code", "course_unit__code", "opportunity", "outcome", "grade")
         ],
         "degrees": [
             {"student": d.student.number, "programme": d.programme.code, "awarded_on": _d(d.awarded_on)}

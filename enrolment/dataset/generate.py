@@ -28,6 +28,16 @@ What the data looks like (see ``shared/spec/dataset.md`` for the format and ``ru
   publishes on or before ``results_until``. The simulated (unwritten) outcomes still drive the next year so
   that later years stay plausible. Master students who complete their programme get a degree on the
   publication date of the results that complete it (written only when on or before ``results_until``).
+- Second opportunity (EX-2): most failed units with two opportunities are registered between 11 July and
+  8 August (a registration is written when on or before ``results_until``); once 8 August has passed
+  (``results_until`` after it) every failed unit that was not registered has the ``A`` the EX-2 sweep records,
+  as a result with ``"opportunity": 2, "grade": "absent"`` (the file holds no deliberation decisions, so no fail
+  counts as tolerated, as the sweep would find). Sections ``second_opportunity_registrations`` and ``appeals``
+  follow dataset.md "Sections added by later features".
+- Appeals (AP-1..3): about one failed result in 200 leads to an appeal of that period's exam decision, and a
+  few students appeal another study-progress decision in the autumn; about one in ten is posted after the
+  7 days. They draw from a random stream of their own, so ``results_until`` changes nothing else.
+- Programmes have 20-60 course units; small programmes offer more tracks (electives) to get there.
 - A conservative estimate of each learning account (LA-2..5: deductions, restitutions with the bachelor
   bonus; refunds ignored) caps what a student can take (UH 1.3.2) and stops students whose account is used
   up (LA-14).
@@ -49,6 +59,9 @@ FORMAT = "eel-dataset/1"
 REGULATIONS = "uhasselt-2026-2027"
 MAX_CREDITS = 72  # EN-3 (UH 4.3)
 MIN_CREDITS = 45  # EN-3 (UH 4.3)
+APPEAL_RATE = 0.005  # chance that a failed (published) result leads to an internal appeal of the exam decision
+OTHER_APPEAL_RATE = 0.0006  # per contract: an appeal of another study-progress decision (AP-1)
+OTHER_DECISIONS = ("exemption", "learning_account_refusal", "study_progress_measure", "unit_refusal")
 
 # --------------------------------------------------------------------------------------------------------------
 # Calendar. The 2026-2027 dates are those of dataset.md; other years use the same offsets from their start.
@@ -112,6 +125,9 @@ class _Year:
         self.oct31 = date(first, 10, 31).toordinal()
         self.may31 = date(first + 1, 5, 31).toordinal()
         self.register_as_of = date(first, 8, 1).toordinal()  # learning-account register extract
+        # EX-2 (UH 12.2.5): second-opportunity registration runs from 11 July to 8 August of the year's summer.
+        self.reg_opens = date(first + 1, 7, 11).toordinal()
+        self.reg_closes = date(first + 1, 8, 8).toordinal()
 
     def as_json(self) -> dict:
         return {
@@ -367,6 +383,8 @@ class _Generator:
         if students < 1:
             raise ValueError("students must be at least 1")
         self.rng = random.Random(seed)
+        # Appeals draw from their own stream, so that what ``results_until`` lets through never changes the rest.
+        self.appeal_rng = random.Random(f"appeals-{seed}")
         self.n = students
         self.years = [_Year(code, i) for i, code in enumerate(years)]
         if not self.years:
@@ -379,6 +397,9 @@ class _Generator:
         self.enrolments: list[dict] = []
         self.results: list[dict] = []
         self.degrees: list[dict] = []
+        self.registrations: list[dict] = []
+        self.appeals: list[tuple] = []  # (received, postmarked, notified, student, decision kind)
+        self.failed_at: list[tuple[str, str]] = []
         self.serial: dict[int, int] = {}
         self.order = 0
         self.contract_order = 0
@@ -485,16 +506,16 @@ class _Generator:
             weights, min_units = _W_SMALL, 20
         elif kind == "preparatory":
             p.credits = rng.choice((45, 60))
-            layout = [(1, p.credits, 0, 0, [])]
-            weights, min_units = _W_SMALL, 8
+            layout = [(1, p.credits - 15, 2, 15, [])]
+            weights, min_units = _W_SMALL, 20
         elif kind in ("advanced_master", "advanced_bachelor"):
             p.credits = 60
             layout = [(1, 45, 2, 15, [("Capstone Project", 6, "YEAR", "numeric", True, 2)])]
-            weights, min_units = _W_SMALL, 8
+            weights, min_units = _W_SMALL, 20
         elif kind == "postgraduate":
             p.credits = rng.choice((20, 30))
             layout = [(1, p.credits - 6, 2, 6, [("Portfolio", 3, "YEAR", "pass_fail", False, 1)])]
-            weights, min_units = _W_SMALL, 8
+            weights, min_units = _W_SMALL, 20
         else:  # associate
             p.credits = rng.choice((90, 120))
             layout = [(1, 60, 0, 0, []),
@@ -517,6 +538,14 @@ class _Generator:
         layout_specs = [(stage, block(core, specials), [block(track_credits, []) for _ in range(n_tracks)])
                         for stage, core, n_tracks, track_credits, specials in layout]
         every = [spec for _, core, tracks in layout_specs for spec in core + [x for t in tracks for x in t]]
+        # Small programmes offer more tracks (electives) until the catalogue has at least ``min_units`` units
+        # (issue 8: 20-60 course units per programme); a student still takes one track per stage.
+        with_tracks = [(i, credits) for i, (_, _, n, credits, _) in enumerate(layout) if n]
+        while len(every) < min_units and with_tracks and len(layout_specs[with_tracks[0][0]][2]) < 12:
+            for i, credits in with_tracks:
+                track = block(credits, [])
+                layout_specs[i][2].append(track)
+                every.extend(track)
         while len(every) < min_units:
             # Too few units for the kind: split the largest regular unit (6-9 credits) in two.
             big = [spec for spec in every if spec[0] is None and spec[1] >= 6]
@@ -927,23 +956,24 @@ class _Generator:
             if not others:
                 continue
             new_p = self._pick_programme(others)
-            c.dereg, c.reason = on, "programme_change"
-            st.load -= c.load  # the old contract ends the day the new one starts: they never overlap (EN-3)
-            if c.uses_account and on < y.dec1:  # LA-7: before 1 December every credit comes back
-                st.balance += sum(line[0].credits for line in c.lines if not line[3])
-            cap = MAX_CREDITS - st.load
+            # The old contract ends the day the new one starts: they never overlap (EN-3); LA-7: before
+            # 1 December every credit comes back.
+            refund = sum(line[0].credits for line in c.lines if not line[3]) if c.uses_account and on < y.dec1 else 0
+            cap = MAX_CREDITS - (st.load - c.load)
             if new_p.kind in ("bachelor", "master"):
-                cap = min(cap, st.balance)
+                cap = min(cap, st.balance + refund)
             # After 1 December the new programme starts with its second-semester units only.
             units = self._plan(st, new_p, cap, 60, semester2_only=on >= y.dec1)
-            if units:
-                new = self._add_contract(contracts, st, new_p, "diploma", on, units, 0.0)
-                new.changed_in = True
-                taken.append(new_p)
-                if st.main is c:
-                    st.main = new
-            elif st.main is c:
-                st.main = None
+            if not units:
+                continue  # nothing to change to: the student stays
+            c.dereg, c.reason = on, "programme_change"
+            st.load -= c.load
+            st.balance += refund
+            new = self._add_contract(contracts, st, new_p, "diploma", on, units, 0.0)
+            new.changed_in = True
+            taken.append(new_p)
+            if st.main is c:
+                st.main = new
 
         # Withdrawals: before 1 December, between 1 December and 15 March (not during the January exams),
         # after 15 March.
@@ -1022,6 +1052,13 @@ class _Generator:
         start = {code: exams[code][1] for code in exams}
         sep_start = exams["SEP"][1]
         emit_sep = emit["SEP"]
+        reg_opens, reg_closes = year.reg_opens, year.reg_closes
+        reg_days = reg_closes - reg_opens + 1
+        swept = until > reg_closes  # the EX-2 sweep ran the day after registration closed
+        registrations = self.registrations
+        failed_at = self.failed_at = []  # (exam period, student) of fails that may be appealed
+        appeal_rate = APPEAL_RATE
+        arand = self.appeal_rng.random
         code_y = year.code
         out = self.results
         for c in contracts:
@@ -1059,23 +1096,39 @@ class _Generator:
                     out.append({"student": number, "academic_year": code_y, "course_unit": u.code,
                                 "opportunity": 1, "grade": g1})
                 g2 = None
-                if not passed and u.opportunities == 2 and (dereg is None or dereg >= sep_start):
-                    # Second opportunity (EX-1, EX-2): most clear fails are retaken, tolerable ones less often.
+                if not passed and u.opportunities == 2 and (dereg is None or dereg > reg_closes):
+                    # Second opportunity (EX-1, EX-2): most clear fails are registered, tolerable ones less often.
                     if rand() < (0.35 if g1 in (8, 9) else 0.75):
-                        c.sep_needed = True  # the final deliberation comes after the second opportunity
-                        if u.result_kind == "pass_fail":
-                            g2 = "absent" if rand() < 0.05 else ("pass" if rand() < 0.7 + 0.06 * a else "fail")
-                            passed = g2 == "pass"
-                        else:
-                            if rand() < 0.05:
-                                g2 = "absent"
+                        on = reg_opens + int(rand() * reg_days)
+                        if on <= until:
+                            registrations.append({"student": number, "academic_year": code_y,
+                                                  "course_unit": u.code, "registered_on": _iso(on)})
+                        if dereg is None or dereg >= sep_start:
+                            c.sep_needed = True  # the final deliberation comes after the second opportunity
+                            if u.result_kind == "pass_fail":
+                                g2 = "absent" if rand() < 0.05 else (
+                                    "pass" if rand() < 0.7 + 0.06 * a else "fail")
+                                passed = g2 == "pass"
                             else:
-                                x = 13.4 + 2.2 * a - u.difficulty + gauss(0.0, 2.3)
-                                g2 = 0 if x < 0 else (20 if x >= 19.5 else int(x + 0.5))
-                            passed = g2.__class__ is int and g2 >= 10
-                        if emit_sep:
-                            out.append({"student": number, "academic_year": code_y, "course_unit": u.code,
-                                        "opportunity": 2, "grade": g2})
+                                if rand() < 0.05:
+                                    g2 = "absent"
+                                else:
+                                    x = 13.4 + 2.2 * a - u.difficulty + gauss(0.0, 2.3)
+                                    g2 = 0 if x < 0 else (20 if x >= 19.5 else int(x + 0.5))
+                                passed = g2.__class__ is int and g2 >= 10
+                            if emit_sep:
+                                out.append({"student": number, "academic_year": code_y, "course_unit": u.code,
+                                            "opportunity": 2, "grade": g2})
+                    elif swept:
+                        # Not registered by 8 August: the EX-2 sweep recorded A (the file holds no deliberation
+                        # decisions, so no fail counts as tolerated here, as the sweep would find).
+                        out.append({"student": number, "academic_year": code_y, "course_unit": u.code,
+                                    "opportunity": 2, "grade": "absent"})
+                if not passed and arand() < appeal_rate:
+                    if g2 is not None and emit_sep:
+                        failed_at.append(("SEP", number))
+                    elif emit[u.exam]:
+                        failed_at.append((u.exam, number))
                 if not passed:
                     best = max((g for g in (g1, g2) if g.__class__ is int), default=None)  # EX-5
                     if best in (8, 9) and not u.tolerance_excluded:
@@ -1132,6 +1185,47 @@ class _Generator:
                 self.degrees.append({"student": st.number, "programme": c.programme.code, "awarded_on": _iso(on)})
             st.main = None  # graduated
 
+    def _appeals(self, year: _Year, contracts: list[_Contract]):
+        """Internal appeals (AP-1..3): against the exam decision of a period in which the student failed a unit
+        (notified on the period's publication date), and a few against other study-progress decisions notified
+        in the autumn. Most are posted within the 7 days of AP-2, some a day or three late; the letter arrives
+        1-3 days after its postmark. Only appeals received on or before ``results_until`` are written."""
+        rng = self.appeal_rng
+        until = self.until
+        seen = set()
+        for exam, number in self.failed_at:
+            if (exam, number) in seen:
+                continue
+            seen.add((exam, number))
+            notified = year.exams[exam][3]
+            self._appeal(notified, number, "exam_decision", until)
+        others = [c for c in contracts if c.kind == "diploma"]
+        if len(others) >= 100:
+            k = max(1, round(OTHER_APPEAL_RATE * len(others)))
+            for i in sorted(rng.sample(range(len(others)), k)):
+                notified = year.start + 7 + int(rng.random() * (year.oct31 - year.start - 6))
+                kind = OTHER_DECISIONS[int(rng.random() * len(OTHER_DECISIONS))]
+                self._appeal(notified, others[i].student.number, kind, until)
+
+    def _appeal(self, notified: int, number: str, kind: str, until: int):
+        rng = self.appeal_rng
+        late = rng.random() < 0.1
+        postmarked = notified + (8 + int(rng.random() * 3) if late else 1 + int(rng.random() * 7))
+        received = postmarked + 1 + int(rng.random() * 3)
+        if received <= until:
+            self.appeals.append((received, postmarked, notified, number, kind))
+
+    def _appeals_json(self) -> list[dict]:
+        """References APP-<year of receipt>-<nnnn> in the order of receipt."""
+        out, serial = [], {}
+        for received, postmarked, notified, number, kind in sorted(self.appeals):
+            year = date.fromordinal(received).year
+            serial[year] = serial.get(year, 0) + 1
+            out.append({"reference": f"APP-{year}-{serial[year]:04d}", "student": number, "decision_kind": kind,
+                        "decision_notified_on": _iso(notified), "postmarked_on": _iso(postmarked),
+                        "received_on": _iso(received)})
+        return out
+
     # ----------------------------------------------------------------------------------------------------- run
 
     def run(self) -> dict:
@@ -1153,8 +1247,10 @@ class _Generator:
             self._newcomers(year, newcomer_counts[year.index], contracts)
             self._extra_credit_contracts(year, contracts)
             self._events(year, contracts)
+            self.failed_at = []
             if self._results(year, contracts, last=year.index == k_years - 1):
                 self._degrees(year, contracts)
+            self._appeals(year, contracts)
             self._emit_enrolments(year, contracts)  # sorts the contracts by student
             students, seen = [], set()
             for c in contracts:
@@ -1175,6 +1271,8 @@ class _Generator:
             "enrolments": self.enrolments,
             "results": self.results,
             "degrees": self.degrees,
+            "second_opportunity_registrations": self.registrations,
+            "appeals": self._appeals_json(),
         }
 
     def _emit_enrolments(self, year: _Year, contracts: list[_Contract]):

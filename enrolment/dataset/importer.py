@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from config import audit
+from config import audit, bulk
 from config.regulations import PRESETS
 from config.validators import name_problem
 from enrolment.models import (
@@ -211,8 +211,11 @@ class _Plan:
     second_opportunity: list[dict] = field(default_factory=list)
 
 
-def validate(data: Any) -> _Plan:
-    """Check the whole file against itself and the database; raise :class:`DatasetError` with every problem."""
+def validate(data: Any, release: bool = False) -> _Plan:
+    """Check the whole file against itself and the database; raise :class:`DatasetError` with every problem.
+
+    ``release``: the caller hands ``data`` over; the big sections are dropped from it once read (a large file's
+    parsed JSON and the plan made of it need not be in memory together)."""
     ck = _Check()
     if not isinstance(data, dict):
         raise DatasetError([f"$: expected a JSON object, got {_kind(data)}"])
@@ -227,7 +230,11 @@ def validate(data: Any) -> _Plan:
     _validate_programmes(ck, data, plan)
     _validate_students(ck, data, plan)
     _validate_enrolments(ck, data, plan)
+    if release:
+        data["enrolments"] = None
     _validate_results(ck, data, plan)
+    if release:
+        data["results"] = None
     _validate_degrees(ck, data, plan)
     plan.appeals = appeal_section.validate(ck, data, plan.student_numbers)
     plan.corrections, plan.exceptions = decision_section.validate(ck, data, plan.student_numbers, set(plan.years))
@@ -669,14 +676,19 @@ def _validate_degrees(ck: _Check, data: dict, plan: _Plan):
 
 
 # --------------------------------------------------------------------------------------------- load ----
-def import_dataset(data: Any, dry_run: bool = False, by=None, source: str = "") -> ImportReport:
+def import_dataset(data: Any, dry_run: bool = False, by=None, source: str = "", release: bool = False) -> ImportReport:
     """Validate, then load everything in one transaction; :class:`DatasetError` leaves the database unchanged.
 
     Audit trail: the bulk load writes no history row per record (60,000 students with their contracts, lines,
     results and movements would double the import); the import is recorded as one ``AuditEvent`` with who, when,
     the file (``source``) and the summary. A record the import changes one by one (an existing student whose
-    address differs, ...) still gets its own history row, with the reason "Dataset import <file>"."""
-    plan = validate(data)
+    address differs, ...) still gets its own history row, with the reason "Dataset import <file>".
+
+    ``release``: the caller will not use ``data`` again, so it is emptied once validated (``import_dataset``
+    passes the file it parsed): the memory of a large file is then the plan's, not the plan's and the JSON's."""
+    plan = validate(data, release=release)
+    if release and isinstance(data, dict):
+        data.clear()
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic(), audit.audited(by=by, reason=f"Dataset import {source}".strip()), \
             audit.recorded_as_one_event():
@@ -703,6 +715,24 @@ def import_dataset(data: Any, dry_run: bool = False, by=None, source: str = "") 
     return report
 
 
+STUDENT_FIELDS = ("first_name", "last_name", "date_of_birth", "email", "street", "postcode", "city", "country",
+                  "first_enrolled_year")
+STUDENT_COLUMNS = (*STUDENT_FIELDS, "register_balance", "register_as_of", "register_bonus_used",
+                   "register_master_obtained")
+NO_REGISTER = {"register_balance": None, "register_as_of": None, "register_bonus_used": 0,
+               "register_master_obtained": False}
+
+
+class _Ref:
+    """A row written by :mod:`config.bulk`: its id and, for a contract, its key (no model instance needed)."""
+
+    __slots__ = ("id", "student_id", "programme_id", "academic_year_id", "kind")
+
+    def __init__(self, id, student_id=None, programme_id=None, academic_year_id=None, kind=None):  # noqa: A002
+        self.id, self.student_id, self.programme_id = id, student_id, programme_id
+        self.academic_year_id, self.kind = academic_year_id, kind
+
+
 def _changed(obj, values: dict) -> bool:
     changed = False
     for k, v in values.items():
@@ -713,6 +743,15 @@ def _changed(obj, values: dict) -> bool:
 
 
 def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[int]:
+    """Write the plan. A large load (``bulk.BULK_ROWS`` new rows and more) checks the foreign keys of the big
+    tables once at the end instead of row by row, and refreshes their statistics (:func:`config.bulk.bulk_load`)."""
+    rows = len(plan.results) + sum(len(e["lines"]) + 1 for e in plan.enrolments)
+    with bulk.bulk_load(AcademicYear, EducationPeriod, ExamPeriod, Programme, CourseUnit, Student, StudyContract,
+                        ProgrammeLine, Result, Proclamation, Degree, when=rows >= bulk.BULK_ROWS):
+        return _load_rows(plan, report, problems, by)
+
+
+def _load_rows(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[int]:
     # Academic years, periods, exam periods.
     years: dict[str, AcademicYear] = {}
     for y in plan.years.values():
@@ -773,24 +812,27 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
     new_students = []
     for s in plan.students:
         la = s["learning_account"]
-        values = {k: s[k] for k in ("first_name", "last_name", "date_of_birth", "email", "street", "postcode",
-                                    "city", "country", "first_enrolled_year")}
+        values = {k: s[k] for k in STUDENT_FIELDS}
         if la is not None:
             values.update(register_balance=la["balance"], register_as_of=la["as_of"],
                           register_bonus_used=la["bonus_credits_earned"],
                           register_master_obtained=la["initial_master_obtained"])
         if s["number"] not in students:
-            new_students.append(Student(number=s["number"], **values))
+            new_students.append((s["number"], *(values.get(k, NO_REGISTER.get(k)) for k in STUDENT_COLUMNS)))
         elif _changed(students[s["number"]], values):
             students[s["number"]].save()
             report.count("students", created=False)
     if new_students:
-        Student.objects.bulk_create(new_students, batch_size=1000)
+        bulk.insert(Student, ("number", *STUDENT_COLUMNS), new_students)
         report.count("students", n=len(new_students))
+        del new_students
     numbers = {s["number"] for s in plan.students} | {e["student"] for e in plan.enrolments} | {
         r["student"] for r in plan.results} | {d["student"] for d in plan.degrees}
-    students = {s.number: s for s in Student.objects.filter(number__in=numbers)}
+    students = {number: _Ref(sid) for number, sid in Student.objects.filter(number__in=numbers).values_list(
+        "number", "id")}
     ids = [s.id for s in students.values()]
+    del numbers
+    by_id = by.pk if by is not None else None
 
     # Contracts and their lines.
     contracts = {(c.student_id, c.programme_id, c.academic_year_id, c.kind): c
@@ -800,11 +842,8 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
         key = (students[e["student"]].id, programmes[e["programme"]].id, years[e["year"]].id, e["kind"])
         c = contracts.get(key)
         if c is None:
-            c = StudyContract(student_id=key[0], programme_id=key[1], academic_year_id=key[2], kind=e["kind"],
-                              enrolled_on=e["enrolled_on"], deregistered_on=e["deregistered_on"],
-                              deregistration_reason=e["reason"], recorded_by=by)
-            new_contracts.append(c)
-            contracts[key] = c
+            new_contracts.append((*key, e["enrolled_on"], e["deregistered_on"], e["reason"], by_id))
+            contracts[key] = None  # its id is read back after the insert
             continue
         if c.enrolled_on != e["enrolled_on"]:
             problems.append(f"{e['path']}.enrolled_on: this contract is already recorded as enrolled on "
@@ -817,8 +856,16 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
             problems.append(f"{e['path']}.deregistered_on: this contract is already recorded as deregistered on "
                             f"{c.deregistered_on} ({c.deregistration_reason or 'active'})")
     if new_contracts:
-        StudyContract.objects.bulk_create(new_contracts, batch_size=1000)
+        bulk.insert(StudyContract, ("student_id", "programme_id", "academic_year_id", "kind", "enrolled_on",
+                                    "deregistered_on", "deregistration_reason", "recorded_by_id"), new_contracts)
         report.count("contracts", n=len(new_contracts))
+        new_keys = {key[:4] for key in new_contracts}
+        del new_contracts
+        for cid, *key in StudyContract.objects.filter(student_id__in=ids).values_list(
+                "id", "student_id", "programme_id", "academic_year_id", "kind"):
+            if tuple(key) in new_keys:
+                contracts[tuple(key)] = _Ref(cid, *key)
+        del new_keys
 
     lines = {(ln.contract_id, ln.course_unit_id): ln for ln in ProgrammeLine.objects.filter(student_id__in=ids)}
     new_lines = []
@@ -828,10 +875,8 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
             unit = units[ln["code"]]
             existing = lines.get((c.id, unit.id))
             if existing is None:
-                new_lines.append(ProgrammeLine(contract_id=c.id, course_unit_id=unit.id, student_id=c.student_id,
-                                               academic_year_id=c.academic_year_id, added_on=ln["added_on"],
-                                               removed_on=ln["removed_on"], exempted=ln["exempted"],
-                                               recorded_by=by))
+                new_lines.append((c.id, unit.id, c.student_id, c.academic_year_id, ln["added_on"], ln["removed_on"],
+                                  ln["exempted"], by_id))
                 continue
             if (existing.added_on, existing.exempted) != (ln["added_on"], ln["exempted"]):
                 problems.append(f"{ln['path']}: already recorded as added on {existing.added_on}"
@@ -843,8 +888,10 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
             elif existing.removed_on != ln["removed_on"]:
                 problems.append(f"{ln['path']}.removed_on: already recorded as removed on {existing.removed_on}")
     if new_lines:
-        ProgrammeLine.objects.bulk_create(new_lines, batch_size=2000)
+        bulk.insert(ProgrammeLine, ("contract_id", "course_unit_id", "student_id", "academic_year_id", "added_on",
+                                    "removed_on", "exempted", "recorded_by_id"), new_lines)
         report.count("study programme lines", n=len(new_lines))
+    del new_lines, lines, contracts
 
     # Results.
     if plan.results:
@@ -864,17 +911,19 @@ def _load(plan: _Plan, report: ImportReport, problems: list[str], by) -> list[in
             sid, yid, uid = students[r["student"]].id, years[r["year"]].id, units[r["unit"]].id
             existing = results.get((sid, yid, uid, r["opportunity"]))
             if existing is None:
-                new_results.append(Result(
-                    line_id=line_ids[(sid, yid, uid)], student_id=sid, academic_year_id=yid, course_unit_id=uid,
-                    exam_period=exam_periods[(yid, r["exam_period"])], opportunity=r["opportunity"],
-                    outcome=r["outcome"], grade=r["grade"], procedure=ResultProcedure.DATASET, recorded_by=by))
-                announced.add((exam_periods[(yid, r["exam_period"])], line_programme[line_ids[(sid, yid, uid)]]))
+                line_id = line_ids[(sid, yid, uid)]
+                period = exam_periods[(yid, r["exam_period"])]
+                new_results.append((line_id, sid, yid, uid, period.id, r["opportunity"], r["outcome"], r["grade"],
+                                    ResultProcedure.DATASET, by_id))
+                announced.add((period, line_programme[line_id]))
             elif (existing.outcome, existing.grade) != (r["outcome"], r["grade"]):
                 problems.append(f"{r['path']}.grade: already recorded as {existing.display}; a recorded result "
                                 "changes only through the material-error or appeal procedure")
         if new_results:
-            Result.objects.bulk_create(new_results, batch_size=2000)
+            bulk.insert(Result, ("line_id", "student_id", "academic_year_id", "course_unit_id", "exam_period_id",
+                                 "opportunity", "outcome", "grade", "procedure", "recorded_by_id"), new_results)
             report.count("results", n=len(new_results))
+        del new_results, line_ids, line_programme, results
         # A dataset's results were announced on their exam period's publication date (EX-8): record that
         # proclamation once per exam period and programme, so that they count for the learning account.
         done = set(Proclamation.objects.values_list("exam_period_id", "programme_id"))

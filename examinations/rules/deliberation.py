@@ -49,8 +49,17 @@ def _rank(a: Attempt) -> tuple[int, int]:
     return (-1, 0)  # justified absence: no result
 
 
+def _half_up(numerator: int, denominator: int) -> int:
+    """``round_half_up(Fraction(numerator, denominator))`` for a positive denominator, in integers:
+    floor(n/d + 1/2) = (2n + d) // 2d. A deliberation proposal computes it thousands of times."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def final_result(attempts: list[Attempt], opportunity: int = 2) -> Attempt | None:
     """EX-5 (UH 12.4.2): the highest result of the opportunities up to ``opportunity`` within one year."""
+    if len(attempts) == 1:  # the usual case, without building a list
+        a = attempts[0]
+        return a if a.opportunity <= opportunity and a.outcome != ABSENT_JUSTIFIED else None
     usable = [a for a in attempts if a.opportunity <= opportunity and a.outcome != ABSENT_JUSTIFIED]
     if not usable:
         return None
@@ -87,7 +96,7 @@ def weighted_percentage(units: list[UnitOutcome]) -> int | None:
     credits = sum(u.credits for u in numeric)
     if not credits:
         return None
-    return round_half_up(Fraction(sum(u.result.grade * u.credits for u in numeric) * 100, 20 * credits))
+    return _half_up(sum(u.result.grade * u.credits for u in numeric) * 100, 20 * credits)
 
 
 def tolerance_allowance(kind: str, package: int | None, credits_taken: int, d: DeliberationRules,
@@ -102,11 +111,11 @@ def tolerance_allowance(kind: str, package: int | None, credits_taken: int, d: D
     - DL-6, bridging/preparatory: 10 % of the credits taken.
     """
     if kind == "bachelor" and package == 1:
-        return round_half_up(Fraction(d.package1_credits * credits_taken, d.package1_nominal))
+        return _half_up(d.package1_credits * credits_taken, d.package1_nominal)
     if kind == "bachelor":
-        return min(d.package2_credits, round_half_up(Fraction(d.package2_credits * credits_taken, d.package2_nominal)))
+        return min(d.package2_credits, _half_up(d.package2_credits * credits_taken, d.package2_nominal))
     if kind in ("bridging", "preparatory"):
-        return round_half_up(Fraction(d.bridging_share_percent * credits_taken, 100))
+        return _half_up(d.bridging_share_percent * credits_taken, 100)
     if programme_credits and exempted_credits:
         share = Fraction(d.master_credits * (programme_credits - exempted_credits), programme_credits)
         return min(d.master_credits, round_half_up(share))

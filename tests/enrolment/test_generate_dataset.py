@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"bachelor", "master", "bridging", "preparatory", "advanced_bachelor", "advanced_master", "postgraduate",
          "associate"}
 GRADES = set(range(21)) | {"pass", "fail", "absent", "absent_justified"}
+APPEAL_KINDS = {"exam_decision", "exemption", "learning_account_refusal", "study_progress_measure", "unit_refusal"}
 
 
 def dumps(data) -> str:
@@ -40,7 +41,7 @@ def problems(data, results_until="2026-11-23") -> list[str]:
     out = []
     until = d(results_until)
     assert list(data) == ["format", "regulations", "academic_years", "programmes", "students", "enrolments",
-                          "results", "degrees"]
+                          "results", "degrees", "second_opportunity_registrations", "appeals"]
     if data["format"] != "eel-dataset/1" or data["regulations"] != "uhasselt-2026-2027":
         out.append("format/regulations")
 
@@ -71,8 +72,7 @@ def problems(data, results_until="2026-11-23") -> list[str]:
         if p["kind"] not in KINDS:
             out.append(f"{p['code']}: kind {p['kind']}")
         n = len(p["course_units"])
-        small = p["kind"] in ("postgraduate", "preparatory", "advanced_master", "advanced_bachelor")
-        if not ((8 if small else 20) <= n <= 60):
+        if not 20 <= n <= 60:
             out.append(f"{p['code']}: {n} course units")
         for u in p["course_units"]:
             if u["code"] in units:
@@ -244,6 +244,47 @@ def problems(data, results_until="2026-11-23") -> list[str]:
                 out.append(f"results[{i}]: second opportunity without a first or for a one-opportunity unit")
         elif r["opportunity"] != 1:
             out.append(f"results[{i}]: opportunity {r['opportunity']}")
+    # EX-2: registrations for failed units in the window; after 8 August an unregistered failed unit has A.
+    firsts = {(r["student"], r["academic_year"], r["course_unit"]): r["grade"] for r in data["results"]
+              if r["opportunity"] == 1}
+    seconds = {(r["student"], r["academic_year"], r["course_unit"]): r["grade"] for r in data["results"]
+               if r["opportunity"] == 2}
+    registered = set()
+    for i, r in enumerate(data["second_opportunity_registrations"]):
+        key = (r["student"], r["academic_year"], r["course_unit"])
+        if key in registered:
+            out.append(f"second_opportunity_registrations[{i}]: duplicate")
+        registered.add(key)
+        end_year = int(r["academic_year"][5:])
+        on = d(r["registered_on"])
+        if not date(end_year, 7, 11) <= on <= min(date(end_year, 8, 8), until):
+            out.append(f"second_opportunity_registrations[{i}]: registered on {on}")
+        first = firsts.get(key)
+        if key not in sat or units[r["course_unit"]][1]["opportunities"] != 2 or first is None or first == "pass" or (
+                isinstance(first, int) and first >= 10):
+            out.append(f"second_opportunity_registrations[{i}]: not a failed unit with two opportunities")
+    for key, first in firsts.items():
+        end_year = int(key[1][5:])
+        closes = date(end_year, 8, 8)
+        e = sat[key]
+        failed = first in ("fail", "absent", "absent_justified") or (isinstance(first, int) and first < 10)
+        active = e["deregistered_on"] is None or d(e["deregistered_on"]) > closes
+        if (failed and active and units[key[2]][1]["opportunities"] == 2 and until > closes
+                and key not in registered and seconds.get(key) != "absent"):
+            out.append(f"EX-2: {key} failed, not registered and without A")
+    for key, grade in seconds.items():
+        if key not in registered and grade != "absent":
+            out.append(f"{key}: a second-opportunity grade without a registration")
+    references = set()
+    for i, a in enumerate(data["appeals"]):
+        received = d(a["received_on"])
+        if a["reference"] in references or not a["reference"].startswith(f"APP-{received.year}-"):
+            out.append(f"appeals[{i}]: reference {a['reference']}")
+        references.add(a["reference"])
+        if a["student"] not in students or a["decision_kind"] not in APPEAL_KINDS:
+            out.append(f"appeals[{i}]: {a}")
+        if not d(a["decision_notified_on"]) < d(a["postmarked_on"]) < received <= until:
+            out.append(f"appeals[{i}]: dates {a}")
     for i, g in enumerate(data["degrees"]):
         if g["student"] not in students or g["programme"] not in programmes:
             out.append(f"degrees[{i}]: unknown reference")
@@ -363,6 +404,9 @@ def test_250_students_cover_every_case():
     assert not [r for r in data["results"] if r["academic_year"] == "2026-2027"]
     assert any("learning_account" in s for s in data["students"])
     assert data["degrees"]
+    assert data["second_opportunity_registrations"]
+    assert any(r["opportunity"] == 2 and r["grade"] == "absent" for r in data["results"])
+    assert {a["decision_kind"] for a in data["appeals"]} >= {"exam_decision"}
     # Students of the first year continue in the second.
     by_year = defaultdict(set)
     for e in data["enrolments"]:

@@ -86,7 +86,6 @@ def test_list_query_budget_does_not_grow(client_as, student_admin, school, many_
 
 def test_csv_export_neutralises_formulas(client_as, academic_advisor, school):
     from enrolment.dataset.importer import import_dataset
-
     from students.models import Student
 
     # The dataset import refuses such names (config/validators.py); a name typed elsewhere (the admin) may still

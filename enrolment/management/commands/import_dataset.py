@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except ValueError as exc:  # e.g. a number of thousands of digits
             raise CommandError(f"{file}: not valid JSON ({exc})") from None
         try:
-            report = import_dataset(data, dry_run=dry_run, source=file)
+            report = import_dataset(data, dry_run=dry_run, source=file, release=True)
         except DatasetError as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
