@@ -413,9 +413,10 @@ def test_file_page_query_budget(appeal, document, people, client_as, django_asse
     client = client_as(people["secretary"])
     services.record_admissibility(appeal.pk, answers=all_yes(), checked_on=date(2027, 2, 22), signed_by="student",
                                   by=people["secretary"])
-    with django_assert_max_num_queries(14):
+    # + 6: the History panel (the appeal's, checks', exclusions', hearings', motions' and decision's history).
+    with django_assert_max_num_queries(14 + 6):
         client.get(reverse("appeals:appeal_detail", args=[appeal.pk]))
     ombuds = client_as(people["ombuds"])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(20 + 6):
         assert ombuds.get(reverse("appeals:appeal_detail", args=[appeal.pk])).status_code == 200
     assert AppealTransition.objects.filter(appeal=appeal).count() == 2

@@ -221,9 +221,10 @@ def test_workspace_file_page_and_admin_pages_have_fixed_budgets(uni, people, cli
     olga, admin = client_as(people["olga"]), client_as(people["admin"])
     with django_assert_max_num_queries(22):
         olga.get(reverse("appeals:ombuds_workspace"))
-    with django_assert_max_num_queries(17):
+    # + 3 and + 6: the History panel (the case, its steps and notes; the appeal and its committee records).
+    with django_assert_max_num_queries(17 + 3):
         olga.get(reverse("appeals:ombuds_file", args=["mediation", uni["an_case"].pk]))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(16 + 6):
         olga.get(reverse("appeals:ombuds_file", args=["appeal", uni["an_appeal"].pk]))
     with django_assert_max_num_queries(6):
         admin.get(reverse("appeals:ombuds_view_log"))
