@@ -8,8 +8,9 @@ run inside ``audited(by=..., reason=...)``, which fills the user when there is n
 tasks, sweeps) and always gives the reason: a change without a reason is allowed but shows as "-".
 
 *Why*: ``audited(reason=...)`` puts the reason on every history row written inside the block that has none of
-its own (``instance._change_reason`` set before ``save()`` still wins). Blocks nest: the innermost reason and
-user win. Sweeps have no user: their reason names the sweep and the rule.
+its own (``instance._change_reason`` set before ``save()`` still wins). Blocks nest: the outermost block names
+the step the user took, an inner one only fills what it left empty. Sweeps have no user: their reason names the
+sweep and the rule.
 
 ``history_entries()`` builds a record page's History panel from a fixed list of history querysets: one query
 each (the users come with a join), the differences computed in memory against the previous row of the same
