@@ -144,6 +144,7 @@ class AuditEvent(models.Model):
 
     class Kind(models.TextChoices):
         DATASET_IMPORT = "dataset_import", _("Dataset import")
+        RETENTION = "retention", _("Retention (documents removed, EX-9)")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
