@@ -31,7 +31,13 @@ step "ruff check ."
 ruff check --output-format concise .
 step "pytest $*"
 status=0
-python -m pytest "$@" || status=$?
+# Two processes by default (the machines have two cores; each pytest process has its own test database and
+# Celery queue): half the time of a serial run. `scripts/test.sh -n 0` runs serially.
+parallel=(-n 2)
+for arg in "$@"; do
+    case "$arg" in -n|-n*|--numprocesses*|-p) parallel=() ;; esac
+done
+python -m pytest "${parallel[@]}" "$@" || status=$?
 # Exit 5 means no test ran: CI must not count that as green.
 [ "$status" -eq 5 ] && die "pytest collected no tests"
 exit "$status"
