@@ -216,6 +216,8 @@ class ProgrammeLine(models.Model):
                 name="line_removed_after_added", condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("added_on"))
             ),
         ]
+        # Exemptions of earlier years, per student (the deliberation proposal reads them for thousands at once).
+        indexes = [models.Index(fields=["student"], condition=Q(exempted=True), name="line_exempted_by_student")]
 
     def __str__(self):
         return f"{self.contract} {self.course_unit.code}"

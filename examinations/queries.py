@@ -37,6 +37,15 @@ def _among(field: str, ids: list[int]):
     return Q(**{f"{field}__in": ids})
 
 
+def _rows(queryset) -> list[tuple]:
+    """A ``values_list`` query's rows in one fetch on a plain cursor: the SQL is the ORM's, without its per-row
+    iteration (a hundred thousand rows per proposal)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def deliberation_proposal(programme_code: str, year_code: str, opportunity: int = 1) -> dict:
     """What the rules say for every student enrolled in the programme that year (dataset.md), with the why.
 
@@ -59,31 +68,48 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
     # Plain values, not model instances, and everything grouped per student once: the largest programme of a
     # large university has thousands of students and a hundred thousand results (issue 8).
     unit_info = {u.id: u for u in programme.course_units.all()}
-    by_student: dict[int, list[tuple[int, bool]]] = defaultdict(list)  # student -> [(unit, exempted)]
-    numbers: dict[int, str] = {}
+    rank = {uid: i for i, uid in enumerate(sorted(unit_info, key=lambda uid: unit_info[uid].code))}
+    by_student: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)  # student -> [(rank, unit, exempted)]
     deliberated = ProgrammeLine.objects.filter(
         academic_year=year, contract__programme=programme, removed_on__isnull=True,
         contract__deregistered_on__isnull=True, contract__kind__in=[ContractKind.DIPLOMA, ContractKind.EXAM])
-    for sid, uid, exempted in deliberated.order_by().values_list("student_id", "course_unit_id", "exempted"):
-        by_student[sid].append((uid, exempted))
+    for sid, uid, exempted in _rows(deliberated.order_by().values_list("student_id", "course_unit_id", "exempted")):
+        by_student[sid].append((rank[uid], uid, exempted))
     student_ids = list(by_student)
-    numbers.update(Student.objects.filter(_among("id", student_ids)).values_list("id", "number"))
-    # Students by number, each one's units by code (the order of the report).
-    by_student = {sid: sorted(by_student[sid], key=lambda line: unit_info[line[0]].code)
-                  for sid in sorted(by_student, key=numbers.__getitem__)}
-    # student -> (year, unit) -> attempts; and the start of every year seen
-    attempts: dict[int, dict[tuple[int, int], list[rules.Attempt]]] = defaultdict(lambda: defaultdict(list))
+    numbers: dict[int, str] = dict(Student.objects.filter(_among("id", student_ids)).values_list("id", "number"))
     years_start = dict(AcademicYear.objects.values_list("id", "starts_on"))
-    # Attempts and unit outcomes are immutable values with few distinct ones: made once, shared.
+    # This year's attempts per (student, unit) and, per student and unit, those of the latest earlier year (a
+    # later year replaces, UH 12.4.2). Attempts are immutable values with few distinct ones: made once, shared;
+    # a single attempt is kept as itself, more as a list (most units have one).
+    this_year: dict[tuple[int, int], rules.Attempt | list[rules.Attempt]] = {}
+    earlier: dict[int, dict[int, tuple]] = {}  # student -> unit -> (start of its year, attempt or attempts)
     attempt_of: dict[tuple, rules.Attempt] = {}
-    for sid, yid, uid, attempt_opportunity, outcome, grade in Result.objects.filter(
+    earlier_years = [yid for yid, started in years_start.items() if started < year.starts_on]
+    for sid, yid, uid, attempt_opportunity, outcome, grade in _rows(Result.objects.filter(
+            Q(academic_year_id__in=earlier_years) | Q(academic_year=year, opportunity__lte=opportunity),
             _among("student_id", student_ids), course_unit_id__in=list(unit_info), is_current=True,
-    ).order_by().values_list("student_id", "academic_year_id", "course_unit_id", "opportunity", "outcome", "grade"):
+    ).order_by().values_list("student_id", "academic_year_id", "course_unit_id", "opportunity", "outcome", "grade")):
         key = (attempt_opportunity, outcome, grade)
         attempt = attempt_of.get(key)
         if attempt is None:
             attempt = attempt_of[key] = rules.Attempt(attempt_opportunity, outcome, grade)
-        attempts[sid][(yid, uid)].append(attempt)
+        if yid == year.id:
+            found = this_year.setdefault((sid, uid), attempt)
+            if found is not attempt:  # one current result per opportunity: a second opportunity's
+                if type(found) is list:
+                    found.append(attempt)
+                else:
+                    this_year[(sid, uid)] = [found, attempt]
+            continue
+        mine = earlier.get(sid)
+        if mine is None:
+            mine = earlier[sid] = {}
+        started = years_start[yid]
+        found = mine.get(uid)
+        if found is None or started > found[0]:
+            mine[uid] = (started, attempt)
+        elif started == found[0]:
+            mine[uid] = (started, [*found[1], attempt] if type(found[1]) is list else [found[1], attempt])
     earlier_exempt = defaultdict(set)
     for sid, uid in ProgrammeLine.objects.filter(
             _among("student_id", student_ids), course_unit_id__in=list(unit_info), exempted=True,
@@ -91,45 +117,54 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
         earlier_exempt[sid].add(uid)
 
     bachelor = programme.kind == "bachelor"
-    no_attempts: dict[tuple[int, int], list[rules.Attempt]] = {}
+    # Final results and unit outcomes are shared too, keyed by the identity of the interned attempt (or of the
+    # line's own list of attempts): no dataclass hashing and no rule call per line. Every object keyed by its id
+    # is held by ``attempt_of``, ``this_year`` or ``earlier`` until the end, so no id is reused meanwhile.
+    final_of: dict[tuple[int, int], rules.Attempt | None] = {}
+
+    def final(found, up_to: int) -> rules.Attempt | None:
+        key = (id(found), up_to)
+        if key not in final_of:
+            attempts = [] if found is None else found if type(found) is list else [found]
+            final_of[key] = rules.final_result(attempts, up_to)
+        return final_of[key]
+
+    package_of = {uid: (u.package if bachelor else None) for uid, u in unit_info.items()}
     outcome_of: dict[tuple, rules.UnitOutcome] = {}
+    no_earlier: dict[int, tuple] = {}
     students_out = []
-    for sid, own in by_student.items():
-        mine = attempts.get(sid, no_attempts)
+    for sid in sorted(by_student, key=numbers.__getitem__):  # students by number, their units by code
+        own = by_student[sid]
+        own.sort()
         packages: dict[int | None, list[rules.UnitOutcome]] = defaultdict(list)
-        for uid, exempted in own:
-            unit = unit_info[uid]
-            result = rules.final_result(mine.get((year.id, uid), []), opportunity)
-            unit_outcome = outcome_of.get((uid, exempted, result))
+        for _rank, uid, exempted in own:
+            found = this_year.get((sid, uid))
+            unit_key = (uid, exempted, id(found))
+            unit_outcome = outcome_of.get(unit_key)
             if unit_outcome is None:
-                unit_outcome = outcome_of[(uid, exempted, result)] = rules.UnitOutcome(
-                    unit.code, unit.credits, exempted, unit.tolerance_excluded, result)
-            packages[unit.package if bachelor else None].append(unit_outcome)
+                unit = unit_info[uid]
+                unit_outcome = outcome_of[unit_key] = rules.UnitOutcome(
+                    unit.code, unit.credits, exempted, unit.tolerance_excluded, final(found, opportunity))
+            packages[package_of[uid]].append(unit_outcome)
         outcomes = [rules.package_outcome(programme.kind, p, units, d, programme.credits)
                     for p, units in sorted(packages.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
 
         # Earlier years: credit certificates and exemptions count towards the programme (DL-2 .. DL-6).
         covered: dict[int | None, int] = defaultdict(int)
-        this_year_units = {uid for uid, _ in own}
-        earlier_results: dict[int, tuple] = {}
-        for (y, uid), atts in mine.items():
-            if y == year.id or years_start.get(y) is None or years_start[y] >= year.starts_on:
-                continue
-            best = rules.final_result(atts)
-            prev = earlier_results.get(uid)
-            if prev is None or years_start[y] > prev[0]:
-                earlier_results[uid] = (years_start[y], best)  # a later year replaces (UH 12.4.2)
+        this_year_units = {uid for _rank, uid, _exempted in own}
+        earlier_results = {uid: (started, final(found, 2))
+                           for uid, (started, found) in earlier.get(sid, no_earlier).items()}
         for uid, (_, best) in earlier_results.items():
-            if uid not in this_year_units and rules.has_certificate(best, d) and uid in unit_info:
-                covered[unit_info[uid].package if programme.kind == "bachelor" else None] += unit_info[uid].credits
-        for uid in earlier_exempt[sid]:
-            if uid not in this_year_units and uid in unit_info:
-                covered[unit_info[uid].package if programme.kind == "bachelor" else None] += unit_info[uid].credits
+            if uid not in this_year_units and rules.has_certificate(best, d):
+                covered[unit_info[uid].package if bachelor else None] += unit_info[uid].credits
+        for uid in earlier_exempt.get(sid, ()):
+            if uid not in this_year_units:
+                covered[unit_info[uid].package if bachelor else None] += unit_info[uid].credits
         for o in outcomes:
             if o.passed:
                 covered[o.package] += o.credits_taken + sum(
                     u.credits for u in packages[o.package] if u.exempted)
-        needed = [1, 2] if programme.kind == "bachelor" else [None]
+        needed = [1, 2] if bachelor else [None]
         programme_passed = all(o.passed for o in outcomes) and all(
             covered[p] >= rules.package_target_credits(programme.kind, p, programme.credits, d) for p in needed)
 
@@ -137,7 +172,7 @@ def deliberation_proposal(programme_code: str, year_code: str, opportunity: int 
         if programme_passed:
             all_units = []
             for uid, (_, best) in earlier_results.items():
-                if uid not in this_year_units and uid in unit_info:
+                if uid not in this_year_units:
                     all_units.append(rules.UnitOutcome(unit_info[uid].code, unit_info[uid].credits, result=best))
             for units in packages.values():
                 all_units.extend(units)

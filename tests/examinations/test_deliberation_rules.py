@@ -1,6 +1,8 @@
 """DL-1 .. DL-8 and EX-4/EX-5 as pure functions (examinations/rules.py), UHasselt thresholds."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from config.regulations import PXL_2018_2019, UHASSELT_2026_2027
 from examinations import rules as r
@@ -198,3 +200,39 @@ def test_ex5_highest_result_of_the_year_kept():
 def test_pxl_has_no_deliberation_rules():
     with pytest.raises(r.NoDeliberationRules):
         r.require_rules(PXL_2018_2019)
+
+
+# The one-pass package_outcome against the rules read unit by unit ----------------------------------------
+def _package_outcome_by_definition(units):
+    """DL-1 and EX-4 applied literally, as the articles read: the figures the one-pass loop must reproduce."""
+    taken = [u for u in units if not u.exempted]
+    failed = tuple(sorted(u.code for u in taken if u.result is not None and not r.has_certificate(u.result, D)))
+    return {
+        "credits_taken": sum(u.credits for u in taken),
+        "missing": tuple(sorted(u.code for u in taken if u.result is None)),
+        "failed": failed,
+        "weighted_percentage": r.weighted_percentage(taken),
+    }
+
+
+_attempts = st.one_of(
+    st.none(),
+    st.builds(r.Attempt, st.just(1), st.just("numeric"), st.integers(0, 20)),
+    st.builds(r.Attempt, st.just(1), st.sampled_from(["pass", "fail", "absent"])),
+)
+_units = st.lists(
+    st.builds(lambda i, credits, exempted, excluded, result: r.UnitOutcome(
+        f"U{i:02d}", credits, exempted, excluded, result),
+        st.integers(0, 99), st.integers(1, 30), st.booleans(), st.booleans(), _attempts),
+    max_size=15, unique_by=lambda u: u.code)
+
+
+@settings(max_examples=400, deadline=None)
+@given(units=_units, kind=st.sampled_from(["bachelor", "master", "bridging"]), package=st.sampled_from([1, 2]))
+def test_dl1_to_dl7_one_pass_package_outcome_matches_the_definitions(units, kind, package):
+    package = package if kind == "bachelor" else None
+    outcome = r.package_outcome(kind, package, units, D, 180)
+    expected = _package_outcome_by_definition(units)
+    assert {k: getattr(outcome, k) for k in expected} == expected
+    assert outcome.complete == (not expected["missing"])
+    assert outcome.passed == (not expected["missing"] and (not expected["failed"] or bool(outcome.tolerated)))
