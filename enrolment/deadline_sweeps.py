@@ -17,7 +17,7 @@ Art. 23 §2 "may"), is flagged for staff instead (``DeadlineFlag``), once.
 
 EN-6 (UH 3.4.2). Deregistration from year-long units closes after 15 December (the academic calendar's
 deadline of the year-long period). The refusal itself is the removal guard
-(``services.check_removal`` -> ``rules.year_long_removal_refusal``); the sweep records the closure once per
+(``services.check_removal`` -> ``rules.removal_deadline_refusal``); the sweep records the closure once per
 academic year (a ``DeadlineFlag`` on the year) for the log.
 
 EN-10 (UH 4.6.3). Students enrolled in the year, with an e-mail address, are reminded of each

@@ -90,13 +90,16 @@ def addable_units(contract: StudyContract) -> QuerySet[CourseUnit]:
 
 def refund_cutoff(line: ProgrammeLine) -> dict:
     """LA-6 for the removal form: the first day on which removing this unit no longer gives its credits back
-    (``first_day_without``), or the last day that still does (``last_day_with``, PXL limit dates)."""
+    (``first_day_without``), or the last day that still does (``last_day_with``, PXL limit dates); and the last
+    day the unit can be removed at all (``deregistration_until``, EN-6)."""
     year = line.academic_year
     regs = year.rules
     period = EducationPeriod.objects.filter(academic_year=year, code=line.course_unit.period_code).first()
+    # EN-6 (UH 3.4.2; PXL Art. 31): the last day a removal may be requested at all.
+    until = {"deregistration_until": period.deregistration_deadline} if period is not None else {}
     if line.contract.kind == ContractKind.CREDIT:
-        return {"never": True}
+        return {"never": True, **until}
     if regs.refund_cutoff_policy == RefundCutoffPolicy.PERIOD_DEADLINE and period is not None:
-        return {"last_day_with": period.deregistration_deadline}
+        return {"last_day_with": period.deregistration_deadline, **until}
     semester = period.semester if period else 1
-    return {"first_day_without": la_rules.refund_cutoff(semester, year.starts_on, regs)}
+    return {"first_day_without": la_rules.refund_cutoff(semester, year.starts_on, regs), **until}

@@ -514,17 +514,27 @@ def year_long_deregistration_closed(as_of: date, deadline: date | None) -> bool:
     return deadline is not None and as_of > deadline
 
 
-def year_long_removal_refusal(unit_code: str, period_code: str, periods: list[PeriodDates],
-                              requested_on: date | None) -> str | None:
-    """EN-6 (UH 3.4.2): no deregistration from a year-long unit after its period's deregistration deadline (the
-    day itself still counts). Units of other periods are left to the other guards."""
+def removal_deadline_refusal(unit_code: str, period_code: str, periods: list[PeriodDates],
+                             requested_on: date | None) -> str | None:
+    """EN-6 (UH 3.4.2): no deregistration from a course unit after its education period's deregistration date
+    (the day itself still counts). That date is "halfway through the education period", fixed per period in the
+    academic calendar; for a unit spread over the whole year it is 15 December (the year-long period's date).
+
+    A unit whose period is not in the year's calendar is left alone (nothing to measure against). UH 3.4.1's
+    later date for first-year units of quartile 1 needs quartiles in the calendar; with semesters it does not
+    arise, and the semester's date is the earlier of the two only where quartiles exist.
+    """
     if requested_on is None:
         return None
-    for period in year_long_periods(periods):
-        if period.code == period_code and requested_on > period.deregistration_deadline:
-            return _("%(unit)s runs over the whole academic year: deregistration from it was possible until "
-                     "%(date)s (UH 3.4.2).") % {"unit": unit_code, "date": iso(period.deregistration_deadline)}
-    return None
+    period = next((p for p in periods if p.code == period_code), None)
+    if period is None or requested_on <= period.deregistration_deadline:
+        return None
+    if period in year_long_periods(periods):
+        return _("%(unit)s runs over the whole academic year: deregistration from it was possible until "
+                 "%(date)s (UH 3.4.2).") % {"unit": unit_code, "date": iso(period.deregistration_deadline)}
+    return _("Deregistration from %(unit)s was possible until %(date)s, halfway through its education period "
+             "%(period)s (UH 3.4.2).") % {"unit": unit_code, "date": iso(period.deregistration_deadline),
+                                          "period": period.code}
 
 
 def academic_year_day(month_day: tuple[int, int], year_starts_on: date) -> date:

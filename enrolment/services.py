@@ -96,9 +96,9 @@ def check_removal(line: ProgrammeLine, requested_on: date | None = None, today: 
     state = rules.LineState(unit_code=line.course_unit.code, added_on=line.added_on, removed_on=line.removed_on,
                             has_results=line.results.exists())
     _refuse(rules.removal_refusal(contract_state(line.contract), state, requested_on, _today(today)))
-    if requested_on is not None:  # EN-6: year-long units only until their deadline (15 December)
-        _refuse(rules.year_long_removal_refusal(line.course_unit.code, line.course_unit.period_code,
-                                                period_dates(line.academic_year_id), requested_on))
+    if requested_on is not None:  # EN-6: until the period's deregistration date (year-long units: 15 December)
+        _refuse(rules.removal_deadline_refusal(line.course_unit.code, line.course_unit.period_code,
+                                              period_dates(line.academic_year_id), requested_on))
 
 
 def check_deregistration(contract: StudyContract, on: date | None = None, today: date | None = None) -> None:

@@ -62,10 +62,10 @@ def test_enrol_then_remove_a_unit_before_1_december(page, live_server, login, st
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".alert-success")).to_contain_text("Lies Claes is enrolled: BA-INF, 2026-2027")
 
-    # Remove INF101 at her request of 20 November: the preview shows the refund.
+    # Remove INF101 at her request of 5 November (S1: until 8 November, EN-6): the preview shows the refund.
     page.get_by_role("link", name="Remove INF101").click()
     expect(page.get_by_test_id("cutoff")).to_contain_text("before 2026-12-01")
-    page.fill("input[name=requested_on]", "2026-11-20")
+    page.fill("input[name=requested_on]", "2026-11-05")
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_test_id("preview-note")).to_contain_text("Refund: +6 credits")
     expect(page.get_by_test_id("preview-movements")).to_contain_text("+6")
@@ -80,5 +80,5 @@ def test_enrol_then_remove_a_unit_before_1_december(page, live_server, login, st
     expect(refund).to_contain_text("+6")
     expect(refund).to_contain_text("INF101")
     expect(refund).to_contain_text("LA-6")
-    expect(page.locator("tr.eel-removed")).to_contain_text("2026-11-20")
+    expect(page.locator("tr.eel-removed")).to_contain_text("2026-11-05")
     page.screenshot(path=SCREENSHOT, full_page=True)

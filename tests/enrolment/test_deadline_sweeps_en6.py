@@ -84,6 +84,11 @@ def test_en6_removing_a_year_long_unit_on_15_december_is_still_possible(lines):
     assert line.removed_on == date(2026, 12, 15)
 
 
-def test_en6_the_guard_concerns_year_long_units_only(lines):
-    line = services.remove_unit(lines["s1"], date(2026, 12, 20), today=date(2026, 12, 20))
-    assert line.removed_on == date(2026, 12, 20)
+def test_en6_a_semester_unit_until_halfway_through_its_period(lines):
+    """UH 3.4.2: the semester's own date of the calendar (8 November for S1), not 15 December."""
+    counts = table_counts()
+    with pytest.raises(services.EnrolmentRefused, match=r"until 2026-11-08, halfway through .* S1"):
+        services.remove_unit(lines["s1"], date(2026, 11, 9), today=date(2026, 12, 20))
+    assert table_counts() == counts
+    line = services.remove_unit(lines["s1"], date(2026, 11, 8), today=date(2026, 12, 20))
+    assert line.removed_on == date(2026, 11, 8)

@@ -90,11 +90,19 @@ def test_en6_closed_from_the_day_after_15_december(as_of, closed):
 
 def test_en6_removal_of_a_year_long_unit_until_15_december():
     periods = [S1, S2, YEAR]
-    assert rules.year_long_removal_refusal("BIO100", "YEAR", periods, date(2026, 12, 15)) is None
-    refusal = rules.year_long_removal_refusal("BIO100", "YEAR", periods, date(2026, 12, 16))
+    assert rules.removal_deadline_refusal("BIO100", "YEAR", periods, date(2026, 12, 15)) is None
+    refusal = rules.removal_deadline_refusal("BIO100", "YEAR", periods, date(2026, 12, 16))
     assert "BIO100" in refusal and "2026-12-15" in refusal and "UH 3.4.2" in refusal
-    assert rules.year_long_removal_refusal("INF101", "S1", periods, date(2027, 1, 5)) is None  # not year-long
-    assert rules.year_long_removal_refusal("BIO100", "YEAR", periods, None) is None
+    assert rules.removal_deadline_refusal("BIO100", "YEAR", periods, None) is None
+
+
+def test_en6_removal_until_halfway_through_the_units_education_period():
+    periods = [S1, S2, YEAR]
+    assert rules.removal_deadline_refusal("INF101", "S1", periods, S1.deregistration_deadline) is None
+    refusal = rules.removal_deadline_refusal("INF101", "S1", periods, S1.deregistration_deadline + timedelta(1))
+    assert "INF101" in refusal and S1.deregistration_deadline.isoformat() in refusal and "halfway" in refusal
+    assert rules.removal_deadline_refusal("INF201", "S2", periods, S1.deregistration_deadline + timedelta(1)) is None
+    assert rules.removal_deadline_refusal("X", "NOT-IN-CALENDAR", periods, date(2027, 6, 1)) is None
 
 
 # ----------------------------------------------------------------------------------------------- EN-10 ----

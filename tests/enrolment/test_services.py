@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from enrolment import services
-from enrolment.models import ExceptionRule, ProgrammeLine, StudyContract
+from enrolment.models import CourseUnit, ExceptionRule, ProgrammeLine, StudyContract
 from students.models import LedgerMovement
 from students.services import balance_at, sync_ledgers
 from tests.clock import Clock
@@ -116,13 +116,17 @@ def test_preview_enrolment_saves_nothing_and_shows_the_movements(year, ba):
 
 # ---------------------------------------------------------------------------------------------- LA-6 ----
 @pytest.mark.parametrize(("semester", "on", "refund"), [
-    ("s1", date(2026, 11, 30), True), ("s1", date(2026, 12, 1), False),
+    # S1's own deregistration date (EN-6, 8 November) comes before the 1 December cut-off; a year-long unit
+    # (until 15 December) counts as first semester for LA-6.
+    ("s1", date(2026, 11, 8), True), ("year", date(2026, 11, 30), True), ("year", date(2026, 12, 1), False),
     ("s2", date(2027, 3, 14), True), ("s2", date(2027, 3, 15), False),
 ])
 def test_la6_removing_a_unit_refunds_only_before_the_cutoff(year, ba, semester, on, refund):
+    if semester == "year":
+        CourseUnit.objects.filter(pk=ba["s1"][0].pk).update(period_code="YEAR")
     student = StudentFactory()
     contract = enrol_ba(student, year, ba)
-    unit = ba[semester][0]
+    unit = CourseUnit.objects.get(pk=ba["s2" if semester == "s2" else "s1"][0].pk)
     preview = services.preview_removal(line_of(contract, unit), on)
     line = services.remove_unit(line_of(contract, unit), on)
     assert line.removed_on == on and line.removal_recorded_at is not None

@@ -62,12 +62,12 @@ def test_removing_a_unit_with_a_result(client_as, student_admin, school):
 
 def test_removing_a_unit_twice(client_as, student_admin, school):
     inf101 = line(school, "INF101")
-    remove_unit(inf101, date(2026, 11, 20))
+    remove_unit(inf101, date(2026, 11, 5))
     client = client_as(student_admin)
     url = reverse("enrolment:remove_unit", args=[inf101.pk])
-    reason = "INF101 was already removed on 2026-11-20."
+    reason = "INF101 was already removed on 2026-11-05."
     assert client.get(url).context["refusal"] == reason
-    refused_at_preview(client, url, {"requested_on": "2026-11-21"}, reason)
+    refused_at_preview(client, url, {"requested_on": "2026-11-06"}, reason)
 
 
 @pytest.mark.parametrize("name", ["enrolment:withdraw", "enrolment:change_programme", "enrolment:add_unit"])
@@ -129,7 +129,7 @@ def test_the_service_previews_refuse_like_the_services(school):
 @pytest.mark.parametrize("name", ["enrolment:remove_unit", "enrolment:withdraw", "enrolment:change_programme"])
 def test_a_request_dated_after_today_is_refused(client_as, student_admin, school, today, name):
     units = school["units"]
-    target = line(school, "INF101").pk if name == "enrolment:remove_unit" else school["contract"].pk
+    target = line(school, "INF103").pk if name == "enrolment:remove_unit" else school["contract"].pk
     url = reverse(name, args=[target])
     field = "requested_on" if name == "enrolment:remove_unit" else "on"
     data = {"programme": school["ba_mat"].pk, "units": [units["MAT101"].pk, units["MAT102"].pk]} \

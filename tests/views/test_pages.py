@@ -126,11 +126,11 @@ def test_student_page_shows_contracts_lines_and_statement(client_as, academic_ad
 
 def test_statement_as_of_a_date(client_as, student_admin, school):
     line = school["contract"].lines.get(course_unit__code="INF101")
-    remove_unit(line, date(2026, 11, 20))
+    remove_unit(line, date(2026, 11, 5))
     client = client_as(student_admin)
     url = reverse("students:detail", args=["2600001"])
-    assert client.get(url, {"as_of": "2026-11-19"}).context["statement"]["balance"] == 123
-    assert client.get(url, {"as_of": "2026-11-20"}).context["statement"]["balance"] == 129
+    assert client.get(url, {"as_of": "2026-11-04"}).context["statement"]["balance"] == 123
+    assert client.get(url, {"as_of": "2026-11-05"}).context["statement"]["balance"] == 129
     assert client.get(url, {"as_of": "not a date"}).status_code == 200
 
 
@@ -166,7 +166,7 @@ def test_student_page_query_budget_does_not_grow(client_as, student_admin, schoo
 
 def test_statement_pdf_downloads_with_the_balance(client_as, academic_advisor, school):
     line = school["contract"].lines.get(course_unit__code="INF101")
-    remove_unit(line, date(2026, 11, 20))
+    remove_unit(line, date(2026, 11, 5))
     response = client_as(academic_advisor).get(reverse("students:statement_pdf", args=["2600001"]),
                                                {"as_of": "2027-01-31"})
     assert response["Content-Type"] == "application/pdf"

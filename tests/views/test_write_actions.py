@@ -121,7 +121,7 @@ def test_remove_unit_before_the_cut_off_refunds(client_as, academic_advisor, stu
     an = school["an"]
     line = ProgrammeLine.objects.get(contract=school["contract"], course_unit__code="INF101")
     url = reverse("enrolment:remove_unit", args=[line.pk])
-    data = {"requested_on": "2026-11-20"}
+    data = {"requested_on": "2026-11-05"}
     preview, admin = refused_then_done(client_as, academic_advisor, student_admin, url, data)
     page = preview.content.decode()
     assert "Refund: +6 credits come back" in page
@@ -129,17 +129,28 @@ def test_remove_unit_before_the_cut_off_refunds(client_as, academic_advisor, stu
     assert line.removed_on is None
     assert post(admin, url, data, "confirm").status_code == 302
     line.refresh_from_db()
-    assert line.removed_on == date(2026, 11, 20)
+    assert line.removed_on == date(2026, 11, 5)
     refund = LedgerMovement.objects.get(student=an, kind="refund")
-    assert (refund.credits, refund.on, refund.article) == (6, date(2026, 11, 20), "LA-6")
+    assert (refund.credits, refund.on, refund.article) == (6, date(2026, 11, 5), "LA-6")
 
 
-def test_remove_unit_after_the_cut_off_says_no_refund(client_as, student_admin, school):
+def test_remove_unit_after_the_cut_off_says_no_refund(client_as, student_admin, school, today):
+    # A second-semester unit: its deregistration date (28 March) lies after the 15 March refund cut-off.
+    today.set(date(2027, 3, 25))
+    line = ProgrammeLine.objects.get(contract=school["contract"], course_unit__code="INF103")
+    url = reverse("enrolment:remove_unit", args=[line.pk])
+    page = post(client_as(student_admin), url, {"requested_on": "2027-03-20"}, "preview").content.decode()
+    assert "No refund: the cut-off has passed" in page
+    assert "Requests dated from 2027-03-15 on give no credits back." in page
+
+
+def test_en6_remove_unit_after_halfway_through_its_period_is_refused(client_as, student_admin, school):
     line = ProgrammeLine.objects.get(contract=school["contract"], course_unit__code="INF101")
     url = reverse("enrolment:remove_unit", args=[line.pk])
-    page = post(client_as(student_admin), url, {"requested_on": "2026-12-01"}, "preview").content.decode()
-    assert "No refund: the cut-off has passed" in page
-    assert "Requests dated from 2026-12-01 on give no credits back." in page
+    page = post(client_as(student_admin), url, {"requested_on": "2026-11-09"}, "preview").content.decode()
+    assert "Deregistration from INF101 was possible until 2026-11-08, halfway through its education period S1" in page
+    line.refresh_from_db()
+    assert line.removed_on is None and not LedgerMovement.objects.filter(kind="refund").exists()
 
 
 def test_remove_unit_form_explains_la6(client_as, student_admin, school):
@@ -147,6 +158,7 @@ def test_remove_unit_form_explains_la6(client_as, student_admin, school):
     page = client_as(student_admin).get(reverse("enrolment:remove_unit", args=[line.pk])).content.decode()
     assert "before 1 December" in page
     assert "2026-12-01" in page
+    assert "dated on or before 2026-11-08, the deregistration date of the unit's education period" in page
 
 
 def test_withdraw(client_as, academic_advisor, student_admin, school):
