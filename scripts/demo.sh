@@ -23,6 +23,8 @@ export EEL_DEV=1 DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 step "database: ${DATABASE_URL:-sqlite db.sqlite3}; tasks: ${REDIS_URL:-in-process (eager)}"
 step "manage.py migrate"
 python manage.py migrate --noinput
+step "manage.py collectstatic"
+python manage.py collectstatic --noinput -v0   # WhiteNoise serves them with DEBUG off (and stops warning)
 step "manage.py load_demo"
 python manage.py load_demo   # idempotent: a second run leaves the same data and users
 [ "$serve" -eq 1 ] || exit 0
