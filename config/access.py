@@ -5,6 +5,7 @@ A role is a Django group. Views declare their roles with :func:`role_required` (
 for signed-in users without the role. Superusers pass everywhere.
 """
 
+from fnmatch import fnmatchcase
 from functools import wraps
 
 from django.contrib.auth.mixins import AccessMixin
@@ -116,6 +117,40 @@ EXAMINATION_MENU = (
 )
 
 
+# Which menu entry a page belongs to: (URL-name pattern, the entry's URL name), the first matching pattern wins, so
+# a narrower pattern stands before a wider one. A page in no section (the dashboard, the admin) lights no entry.
+MENU_SECTIONS = (
+    ("students:audit", "students:audit"),
+    ("students:*", "students:list"),
+    ("enrolment:deadline*", "enrolment:deadlines"),
+    ("enrolment:outbox*", "enrolment:outbox"),
+    ("enrolment:*", "students:list"),  # enrolling a student and changing a contract are part of the student's file
+    # A student's results (and the registrations made there) are a page of the student's file, as its breadcrumb says.
+    ("examinations:results_student", "students:list"),
+    ("examinations:results_second_opportunity", "students:list"),
+    ("examinations:results_retake", "students:list"),
+    ("examinations:results_*", "examinations:results_units"),
+    ("examinations:material_error*", "examinations:results_units"),
+    ("examinations:irregularity_*", "examinations:irregularity_list"),
+    ("examinations:*", "examinations:committee_list"),  # committees, members, ties, meetings and their decisions
+    ("appeals:committee_*", "appeals:committee_appeals"),
+    ("appeals:ombuds_assignment*", "appeals:ombuds_assignments"),
+    ("appeals:ombuds_view_log", "appeals:ombuds_assignments"),  # the student administration's oversight
+    ("appeals:ombuds_file_views", "appeals:ombuds_assignments"),
+    ("appeals:ombuds_*", "appeals:ombuds_workspace"),
+    ("appeals:*", "appeals:appeal_list"),
+)
+
+
+def menu_section(view_name: str | None) -> str | None:
+    """The URL name of the menu entry whose section the page ``view_name`` is in, or None."""
+    if view_name:
+        for pattern, entry in MENU_SECTIONS:
+            if fnmatchcase(view_name, pattern):
+                return entry
+    return None
+
+
 def _view_roles(url_name: str) -> tuple[str, ...]:
     from django.urls import resolve, reverse
 
@@ -127,8 +162,11 @@ def _view_roles(url_name: str) -> tuple[str, ...]:
 def roles_context(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"can_read_students": False, "can_write_students": False, "my_roles": [], "exam_menu": []}
+        return {"can_read_students": False, "can_write_students": False, "my_roles": [], "exam_menu": [],
+                "active_menu": None}
+    match = getattr(request, "resolver_match", None)
     return {
+        "active_menu": menu_section(match.view_name if match else None),
         "can_read_students": has_role(user, STUDENT_RECORDS_READ),
         "can_write_students": has_role(user, STUDENT_RECORDS_WRITE),
         "my_roles": [ROLE_LABELS[r] for r in sorted(user_roles(user)) if r in ROLE_LABELS],

@@ -78,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.access.roles_context",
             ],
+            # config is not an app, so its template library is named here: {% load eel %}.
+            "libraries": {"eel": "config.templatetags.eel"},
         },
     },
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from config.access import STUDENT_RECORDS_READ, STUDENT_RECORDS_WRITE, RoleRequiredMixin, has_role, role_required
+from config.csv_export import safe_cell
 from enrolment.views import TwoStepAction, roles_text
 
 from . import queries, services
@@ -18,8 +19,6 @@ from .filters import StudentFilter
 from .forms import LARGE_NEGATIVE_CORRECTION, AsOfForm, CorrectionForm, RegisterOpeningForm
 from .history import student_history
 from .pdf import statement_filename, statement_pdf
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -56,13 +55,6 @@ class StudentListView(RoleRequiredMixin, FilterView):
         if self.request.GET.get("format") == "csv":
             return students_csv(self.object_list, self.as_of)
         return super().render_to_response(context, **kwargs)
-
-
-def safe_cell(value):
-    """Spreadsheets run a cell that starts with = + - @ as a formula: a leading quote keeps it text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def students_csv(students, as_of) -> HttpResponse:

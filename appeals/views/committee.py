@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from config.access import role_required
 from config.clock import today
+from config.csv_export import safe_cell
 from enrolment.views import roles_text
 
 from .. import forms_committee as forms
@@ -60,12 +61,6 @@ def _errors(request, refused: CommitteeRefused) -> None:
 def _form_errors(form, refused: CommitteeRefused) -> None:
     for problem in refused.problems or [str(refused)]:
         form.add_error(None, problem)
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------

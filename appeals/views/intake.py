@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 
 from config.access import RoleRequiredMixin, has_role, role_required
 from config.clock import today
+from config.csv_export import safe_cell
 from enrolment.views import roles_text
 from students.history import appeal_history
 
@@ -70,13 +71,6 @@ class AppealListView(RoleRequiredMixin, FilterView):
         if self.request.GET.get("format") == "csv":
             return appeals_csv(self.object_list, self.today)
         return super().render_to_response(context, **kwargs)
-
-
-def safe_cell(value):
-    """A spreadsheet must not read a cell as a formula."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 def appeals_csv(appeals, on) -> HttpResponse:

@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 from appeals.services.ombuds import log_file_view
 from config.access import RoleRequiredMixin, role_required
 from config.clock import today
+from config.csv_export import safe_cell
 from enrolment.views import roles_text
 
 from .. import forms_irregularities as forms
@@ -72,12 +73,6 @@ class IrregularityListView(RoleRequiredMixin, FilterView):
         if self.request.GET.get("format") == "csv":
             return irregularities_csv(self.object_list, self.today)
         return super().render_to_response(context, **kwargs)
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 def irregularities_csv(files, on) -> HttpResponse:

@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.access import Role, role_required
+from config.csv_export import safe_cell
 from enrolment.models import AcademicYear, CourseUnit
 from enrolment.views import roles_text
 from students.history import results_history
 from students.models import Student
-from students.views import safe_cell
 
 from .. import queries_results as queries
 from ..forms_results import (

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appeals.services.intake import AppealRefused, safe_filename
+from config.csv_export import safe_cell
 from config.validators import FORMULA_STARTS, name_problem
 from enrolment.dataset.importer import DatasetError, import_dataset, validate
 from examinations.results_import import ResultsFileError, check_upload, read_results_file
 from examinations.rules.results import InvalidResult, parse_result
-from students.views import safe_cell
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
