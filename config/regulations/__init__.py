@@ -24,7 +24,7 @@ DEFAULT_CODE = UHASSELT_2026_2027.code
 
 
 class UnknownRegulations(LookupError):
-    pass
+    """No regulations are known under the code asked for."""
 
 
 def get_regulations(code: str) -> Regulations:

@@ -88,12 +88,12 @@ def machine() -> dict:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()
                     break
-    except OSError:
+    except OSError:  # no /proc/cpuinfo (not Linux): keep what platform.processor() said
         pass
     memory = None
     try:
         memory = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError, AttributeError):
+    except (ValueError, OSError, AttributeError):  # no sysconf values here: memory stays None in the report
         pass
     try:
         load = [round(x, 2) for x in os.getloadavg()]

@@ -297,7 +297,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(tmp_path)
 
 def test_export_then_import_into_an_empty_database_reproduces_the_export(tmp_path):
     class Rollback(Exception):
-        pass
+        """Raised to leave the atomic block, so everything in it is rolled back."""
 
     numbers = ["2600001", "2600002", "2600003"]
     with pytest.raises(Rollback), transaction.atomic():

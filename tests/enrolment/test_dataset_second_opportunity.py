@@ -145,7 +145,7 @@ def test_ex2_export_then_import_into_an_empty_database_keeps_the_registrations_a
     from examinations.services.sweeps import absent_for_unregistered
 
     class Rollback(Exception):
-        pass
+        """Raised to leave the atomic block, so everything in it is rolled back."""
 
     with pytest.raises(Rollback), transaction.atomic():
         import_file(tmp_path, base(registration(), registration("2600002", on="2027-08-08")))
